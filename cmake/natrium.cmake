@@ -1,0 +1,77 @@
+# Helpers every module uses, so that targets look alike and carry the same flags.
+#
+#   na_cc_library(NAME name SRCS a.cc b.cc [HDRS ...] DEPS dep...)
+#   na_cc_binary(NAME name SRCS main.cc DEPS dep...)
+#   na_cc_test(NAME name SRCS x_test.cc DEPS dep... [LABELS unit] [TIMEOUT s])
+#
+# Tests link GoogleTest's main unless they name their own with NO_GTEST_MAIN.
+
+set(NA_WARNINGS -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wimplicit-fallthrough
+    -Werror=unused-result -Werror=return-type -Wno-unused-parameter)
+
+function(_na_common target)
+  target_compile_options(${target} PRIVATE ${NA_WARNINGS} $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions>)
+  if(NA_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+function(na_cc_library)
+  cmake_parse_arguments(A "" "NAME" "SRCS;HDRS;DEPS" ${ARGN})
+  if(A_SRCS)
+    add_library(${A_NAME} STATIC ${A_SRCS} ${A_HDRS})
+    target_include_directories(${A_NAME} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/gen)
+    target_link_libraries(${A_NAME} PUBLIC ${A_DEPS})
+    _na_common(${A_NAME})
+  else()
+    add_library(${A_NAME} INTERFACE)
+    target_include_directories(${A_NAME} INTERFACE ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/gen)
+    target_link_libraries(${A_NAME} INTERFACE ${A_DEPS})
+  endif()
+endfunction()
+
+function(na_cc_binary)
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_executable(${A_NAME} ${A_SRCS})
+  target_link_libraries(${A_NAME} PRIVATE ${A_DEPS})
+  target_include_directories(${A_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
+  set_target_properties(${A_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bin)
+  _na_common(${A_NAME})
+endfunction()
+
+function(na_cc_test)
+  cmake_parse_arguments(A "NO_GTEST_MAIN" "NAME;TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  if(NOT NA_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${A_NAME} ${A_SRCS})
+  if(A_NO_GTEST_MAIN)
+    target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock)
+  else()
+    target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  endif()
+  target_include_directories(${A_NAME} PRIVATE ${PROJECT_SOURCE_DIR})
+  set_target_properties(${A_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
+  _na_common(${A_NAME})
+  add_test(NAME ${A_NAME} COMMAND ${A_NAME})
+  if(NOT A_LABELS)
+    set(A_LABELS unit)
+  endif()
+  set_tests_properties(${A_NAME} PROPERTIES LABELS "${A_LABELS}")
+  if(A_TIMEOUT)
+    set_tests_properties(${A_NAME} PROPERTIES TIMEOUT ${A_TIMEOUT})
+  endif()
+endfunction()
+
+# Adds every immediate subdirectory of the current source dir that has a CMakeLists.txt, in
+# sorted order, so modules can be added without editing a shared file.
+function(na_add_subdirectories)
+  file(GLOB children RELATIVE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/*)
+  list(SORT children)
+  foreach(child ${children})
+    if(IS_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/${child}
+       AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${child}/CMakeLists.txt)
+      add_subdirectory(${child})
+    endif()
+  endforeach()
+endfunction()

@@ -1,0 +1,126 @@
+// The client protocol parser: a byte-level state machine over what a client sends.
+//
+// Feed it bytes as they arrive, split anywhere; it resumes where it stopped. It calls the handler
+// once per complete operation, in order. It never copies a payload that arrived whole in one
+// Feed() call; it copies (into a buffer bounded by max_control_line + max_payload + 2) only the
+// parts of an operation that straddle two calls.
+//
+// The grammar and the errors are nats-server 2.9.10's (nats-reference.md §1.1, §1.4, §1.5):
+// verbs are case-insensitive, fields are separated by runs of spaces or tabs, control lines may
+// end in "\r\n" or a bare "\n", and the byte after a payload must be '\r' followed by '\n'.
+//
+// Determinism: the parser holds no clock and no randomness; the same bytes, however split, give
+// the same sequence of handler calls and the same error.
+#ifndef NATRIUM_ENGINE_PROTOCOL_CLIENT_PARSER_H_
+#define NATRIUM_ENGINE_PROTOCOL_CLIENT_PARSER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace na::protocol {
+
+// A PUB or HPUB. For PUB, header_bytes is -1 and payload holds the message. For HPUB, payload
+// holds headers followed by the message body, and header_bytes says where the body starts.
+// Views are valid only during the handler call.
+struct PubOp {
+  absl::string_view subject;
+  absl::string_view reply;  // empty when absent
+  int64_t header_bytes = -1;
+  int64_t total_bytes = 0;
+  absl::string_view payload;  // total_bytes long; empty in OnPubArgs
+};
+
+struct SubOp {
+  absl::string_view subject;
+  absl::string_view queue;  // empty when absent
+  absl::string_view sid;
+};
+
+struct UnsubOp {
+  absl::string_view sid;
+  int64_t max_msgs = -1;  // -1 when absent
+};
+
+// What the handler tells the parser after an operation.
+enum class Next : uint8_t {
+  kContinue,  // keep parsing
+  kStop,      // the connection is being closed; parse nothing more
+};
+
+// Errors the parser itself detects. Each maps to one reference behaviour, applied by the
+// connection (engine/client), not by the parser:
+enum class ParseError : uint8_t {
+  kNone,
+  kUnknownOperation,     // -ERR 'Unknown Protocol Operation', close
+  kControlLineTooLong,   // -ERR 'maximum control line exceeded', close
+  kBadPubArgs,           // silent close (log "processPub Bad or Missing Size" etc.)
+  kBadHpubArgs,          // silent close
+  kBadSubArgs,           // silent close (log "processSub Parse Error")
+  kBadUnsubArgs,         // -ERR 'Unknown Protocol Operation' when empty, else silent close
+  kBadPayloadTerminator, // -ERR 'Unknown Protocol Operation', close
+};
+
+// Human-readable name for logs ("processPub Bad or Missing Size", ...).
+absl::string_view ParseErrorText(ParseError error);
+
+class ClientOpHandler {
+ public:
+  virtual ~ClientOpHandler() = default;
+
+  virtual Next OnConnect(absl::string_view json) = 0;
+  // Called when a PUB/HPUB control line is complete, before its payload is read, so the
+  // connection can enforce max_payload, header support and pedantic subject checks exactly when
+  // the reference does. Returning kStop abandons the operation.
+  virtual Next OnPubArgs(const PubOp& op) = 0;
+  // Called when the payload and its "\r\n" have arrived.
+  virtual Next OnPub(const PubOp& op) = 0;
+  virtual Next OnSub(const SubOp& op) = 0;
+  virtual Next OnUnsub(const UnsubOp& op) = 0;
+  virtual Next OnPing() = 0;
+  virtual Next OnPong() = 0;
+  // INFO from a client is accepted and ignored when its JSON is valid; the handler decides.
+  virtual Next OnInfo(absl::string_view json) = 0;
+  // "+OK" and "-ERR ..." from a client (the reference tolerates them).
+  virtual Next OnOk() = 0;
+  virtual Next OnErr(absl::string_view message) = 0;
+};
+
+struct ParserLimits {
+  int64_t max_control_line_bytes = 4096;
+  // The parser does not enforce max_payload itself (the connection does, in OnPubArgs, because
+  // the reference's message depends on connection state); it only refuses sizes beyond this
+  // hard bound so that its buffer stays bounded whatever the handler decides.
+  int64_t max_payload_hard_bytes = 64 << 20;
+};
+
+class ClientParser {
+ public:
+  explicit ClientParser(ParserLimits limits);
+
+  // Parses `bytes`, calling the handler for each complete operation. Returns kNone when all
+  // bytes were consumed (a partial operation is kept for the next call) or when the handler
+  // returned kStop. Returns the error otherwise; after an error the parser must not be fed again.
+  ParseError Feed(absl::string_view bytes, ClientOpHandler& handler);
+
+  void set_max_control_line_bytes(int64_t v) { limits_.max_control_line_bytes = v; }
+
+  // Bytes held for an operation that straddles Feed() calls (for monitoring and tests).
+  size_t buffered_bytes() const;
+
+ private:
+  // Implementation-defined state; see client_parser.cc.
+  ParserLimits limits_;
+  int state_ = 0;
+  std::string arg_buf_;      // control line bytes that straddle calls
+  std::string payload_buf_;  // payload bytes that straddle calls
+  PubOp pending_pub_;
+  std::string pub_args_;     // owns the subject/reply views of pending_pub_ across calls
+  int64_t payload_needed_ = 0;
+  bool payload_is_split_ = false;
+};
+
+}  // namespace na::protocol
+
+#endif  // NATRIUM_ENGINE_PROTOCOL_CLIENT_PARSER_H_
