@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Runs natrium-bench against natrium-server and nats-server on loopback, alternating A B A B,
+# and prints the median of each scenario and the ratio natrium/nats-server.
+#
+#   tools/bench/compare.sh [--rounds N] [--quick] [--bin DIR] [--out FILE]
+#
+# --quick runs small counts (a CI smoke run: it checks counts, not speed).
+# Servers are pinned to core 0 and the load generator to the other cores when there are at
+# least two, so both servers get the same single core.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bin="$root/build/release/bin"
+rounds=3
+quick=0
+out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --quick) quick=1; shift ;;
+    --bin) bin=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+natrium="$bin/natrium-server"
+bench="$bin/natrium-bench"
+nats=$(command -v nats-server || echo /usr/sbin/nats-server)
+for b in "$natrium" "$bench" "$nats"; do
+  [ -x "$b" ] || { echo "missing $b" >&2; exit 2; }
+done
+
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+work=$(mktemp -d)
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+cores=$(nproc)
+server_pin=""
+bench_pin=""
+if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
+  server_pin="taskset -c 0"
+  bench_pin="taskset -c 1-$((cores - 1))"
+fi
+
+# start_server NAME BINARY PORT -> writes $work/NAME.pid
+start_server() {
+  local name=$1 binary=$2 port=$3
+  $server_pin "$binary" -a 127.0.0.1 -p "$port" >"$work/$name.log" 2>&1 &
+  echo $! >"$work/$name.pid"
+  for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "$name did not start" >&2
+  cat "$work/$name.log" >&2
+  exit 2
+}
+stop_server() {
+  local name=$1
+  if [ -f "$work/$name.pid" ]; then
+    kill "$(cat "$work/$name.pid")" 2>/dev/null || true
+    wait "$(cat "$work/$name.pid")" 2>/dev/null || true
+    rm -f "$work/$name.pid"
+  fi
+}
+
+port_a=$((20000 + RANDOM % 20000))
+port_b=$((port_a + 1))
+
+if [ "$quick" = 1 ]; then
+  n_small=20000; n_big=5000; n_req=2000; n_subj=2000; n_conns=200; n_subs=5000
+else
+  n_small=2000000; n_big=300000; n_req=20000; n_subj=100000; n_conns=10000; n_subs=100000
+fi
+
+# scenario name | bench args
+scenarios=(
+  "pub_16|--scenario pub --size 16 --msgs $n_small"
+  "pubsub_16|--scenario pubsub --size 16 --msgs $n_small"
+  "pubsub_1k|--scenario pubsub --size 1024 --msgs $n_big"
+  "fanout_10|--scenario fanout --subs 10 --size 16 --msgs $((n_small / 10))"
+  "fanin_4|--scenario fanin --pubs 4 --size 16 --msgs $n_small"
+  "queue_5|--scenario queue --subs 5 --size 16 --msgs $n_small"
+  "reqrep_16|--scenario reqrep --size 16 --msgs $n_req"
+  "subjects_100k|--scenario subjects --subjects $n_subj --size 16 --msgs $((n_small / 4))"
+)
+
+results="$work/results.jsonl"
+: >"$results"
+failed=0
+run_one() {  # label server_name port args...
+  local label=$1 server=$2 port=$3; shift 3
+  local pid
+  pid=$(cat "$work/$server.pid")
+  if ! $bench_pin "$bench" --port "$port" --json --label "$label|$server" --server-pid "$pid" "$@" \
+      >>"$results"; then
+    echo "counts wrong or bench failed: $label on $server" >&2
+    failed=1
+  fi
+}
+
+echo "machine: $(nproc) cores, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "natrium: $natrium"
+echo "nats-server: $($nats --version 2>&1 | head -1)"
+echo "rounds: $rounds (A B alternating), server pin: ${server_pin:-none}, bench pin: ${bench_pin:-none}"
+
+# Memory first, each on a fresh pair of servers.
+for mem in "conns_10k|--scenario conns --conns $n_conns" "subs_100k|--scenario subjects --subjects $n_subs --msgs 1"; do
+  label=${mem%%|*}; args=${mem#*|}
+  for r in $(seq 1 "$rounds"); do
+    for s in natrium nats; do
+      if [ $s = natrium ]; then start_server natrium "$natrium" $port_a; p=$port_a; else start_server nats "$nats" $port_b; p=$port_b; fi
+      # shellcheck disable=SC2086
+      run_one "$label" $s $p $args
+      stop_server $s
+    done
+  done
+done
+
+start_server natrium "$natrium" $port_a
+start_server nats "$nats" $port_b
+for sc in "${scenarios[@]}"; do
+  label=${sc%%|*}; args=${sc#*|}
+  for r in $(seq 1 "$rounds"); do
+    # shellcheck disable=SC2086
+    run_one "$label" natrium $port_a $args
+    # shellcheck disable=SC2086
+    run_one "$label" nats $port_b $args
+  done
+done
+
+python3 - "$results" "$out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+by = {}
+for r in rows:
+    label, server = r["label"].split("|")
+    by.setdefault(label, {}).setdefault(server, []).append(r)
+def med(rs, key):
+    return statistics.median(r[key] for r in rs)
+lines = []
+lines.append("| scenario | metric | natrium | nats-server | ratio natrium/nats | counts ok |")
+lines.append("|---|---|---|---|---|---|")
+for label, servers in by.items():
+    a, b = servers.get("natrium", []), servers.get("nats", [])
+    if not a or not b:
+        continue
+    ok = all(r["ok"] for r in a + b)
+    if label.startswith("conns"):
+        metrics = [("rss MiB (after)", "rss_after_bytes", 1 / 2**20)]
+    elif label.startswith("subs_"):
+        metrics = [("rss MiB (after subs)", "rss_after_bytes", 1 / 2**20)]
+    elif label.startswith("reqrep"):
+        metrics = [("p50 us", "p50_us", 1), ("p99 us", "p99_us", 1), ("p99.9 us", "p999_us", 1)]
+    else:
+        metrics = [("msgs/s", "msgs_per_s", 1)]
+    for name, key, scale in metrics:
+        va, vb = med(a, key) * scale, med(b, key) * scale
+        ratio = va / vb if vb else float("nan")
+        lines.append(f"| {label} | {name} | {va:,.1f} | {vb:,.1f} | {ratio:.2f} | {'yes' if ok else 'NO'} |")
+text = "\n".join(lines)
+print(text)
+if len(sys.argv) > 2 and sys.argv[2]:
+    open(sys.argv[2], "w").write(text + "\n")
+PY
+exit $failed
