@@ -1,0 +1,525 @@
+#include "net/runtime/runtime.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/base/check.h"
+
+namespace na::net {
+namespace {
+
+constexpr int kMaxEventsPerTurn = 256;
+constexpr int kMaxAcceptsPerTurn = 256;
+constexpr int kMaxIovPerWrite = 64;
+// After accept() fails for lack of descriptors or memory, stop accepting this long so a
+// level-triggered listener does not spin.
+constexpr int64_t kAcceptPauseNs = 50'000'000;
+
+int64_t ClockNs(clockid_t clock) {
+  struct timespec ts;
+  clock_gettime(clock, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::string ErrnoText(int err) {
+  char buf[128];
+  // GNU strerror_r returns the message pointer (which may not be buf).
+  // Lower-cased like Go's syscall errors, which the reference's messages carry.
+  std::string text = strerror_r(err, buf, sizeof(buf));
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
+  return text;
+}
+
+void CloseFd(int& fd) {
+  if (fd >= 0) {
+    ::close(fd);
+    fd = -1;
+  }
+}
+
+void PeerAddress(const sockaddr_storage& addr, std::string* ip, int* port) {
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (addr.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text));
+    *port = ntohs(a->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof(text));
+    *port = ntohs(a->sin6_port);
+  }
+  *ip = text;
+}
+
+}  // namespace
+
+io::Time Now() { return io::Time{ClockNs(CLOCK_MONOTONIC), ClockNs(CLOCK_REALTIME)}; }
+
+Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
+
+Runtime::~Runtime() {
+  for (auto& [id, conn] : conns_) CloseFd(conn->fd);
+  conns_.clear();
+  CloseFd(listen_fd_);
+  CloseFd(signal_fd_);
+  CloseFd(wake_fd_);
+  CloseFd(epoll_fd_);
+}
+
+absl::Status Runtime::Listen() {
+  NA_CHECK_EQ(epoll_fd_, -1);
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) return absl::InternalError(absl::StrCat("epoll_create1: ", ErrnoText(errno)));
+
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) return absl::InternalError(absl::StrCat("eventfd: ", ErrnoText(errno)));
+  struct epoll_event ev = {};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kWakeTag;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+
+  if (!options_.signals.empty()) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : options_.signals) sigaddset(&set, sig);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    signal_fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (signal_fd_ < 0) return absl::InternalError(absl::StrCat("signalfd: ", ErrnoText(errno)));
+    ev.events = EPOLLIN;
+    ev.data.u64 = kSignalTag;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, signal_fd_, &ev);
+  }
+
+  const std::string port_text = absl::StrCat(options_.port < 0 ? 0 : options_.port);
+  struct addrinfo hints = {};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  struct addrinfo* found = nullptr;
+  const char* node = options_.host.empty() ? nullptr : options_.host.c_str();
+  const int gai = getaddrinfo(node, port_text.c_str(), &hints, &found);
+  if (gai != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("lookup ", options_.host, ": ", gai_strerror(gai)));
+  }
+  std::string last_error = "no address";
+  for (struct addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+      last_error = absl::StrCat("socket: ", ErrnoText(errno));
+      continue;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+      last_error = absl::StrCat("bind: ", ErrnoText(errno));
+      ::close(fd);
+      continue;
+    }
+    if (listen(fd, options_.listen_backlog) != 0) {
+      last_error = absl::StrCat("listen: ", ErrnoText(errno));
+      ::close(fd);
+      continue;
+    }
+    listen_fd_ = fd;
+    break;
+  }
+  freeaddrinfo(found);
+  if (listen_fd_ < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("listen tcp ", options_.host, ":", port_text, ": ", last_error));
+  }
+  sockaddr_storage addr = {};
+  socklen_t len = sizeof(addr);
+  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::string ip;
+  PeerAddress(addr, &ip, &bound_port_);
+
+  ev.events = EPOLLIN;
+  ev.data.u64 = kListenerTag;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
+  return absl::OkStatus();
+}
+
+absl::Status Runtime::AddPollSource(int fd, uint32_t epoll_events, PollSource* source) {
+  NA_CHECK_GE(epoll_fd_, 0);
+  struct epoll_event ev = {};
+  ev.events = epoll_events;
+  ev.data.u64 = kPollSourceTagBase | static_cast<uint64_t>(fd);
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    return absl::InternalError(absl::StrCat("epoll_ctl add: ", ErrnoText(errno)));
+  }
+  poll_sources_[fd] = source;
+  return absl::OkStatus();
+}
+
+void Runtime::RemovePollSource(int fd) {
+  if (poll_sources_.erase(fd) > 0) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+void Runtime::Stop() {
+  stop_requested_.store(true);
+  if (wake_fd_ >= 0) {
+    uint64_t one = 1;
+    ssize_t ignored = write(wake_fd_, &one, sizeof(one));
+    (void)ignored;
+  }
+}
+
+void Runtime::Step(const io::Input& input) { engine_->Step(Now(), input, *this); }
+
+Runtime::Conn* Runtime::Find(io::ConnId id) {
+  auto it = conns_.find(id);
+  return it == conns_.end() ? nullptr : it->second.get();
+}
+
+void Runtime::RuntimeLog(io::LogLevel level, absl::string_view message) {
+  if (log_sink_) log_sink_(level, message);
+}
+
+RunResult Runtime::Run() {
+  NA_CHECK(engine_ != nullptr);
+  NA_CHECK_GE(epoll_fd_, 0);
+  struct epoll_event events[kMaxEventsPerTurn];
+  while (!stop_requested_.load()) {
+    const int n = epoll_wait(epoll_fd_, events, kMaxEventsPerTurn, ComputeTimeoutMs());
+    if (n < 0 && errno != EINTR) {
+      RuntimeLog(io::LogLevel::kError, absl::StrCat("epoll_wait: ", ErrnoText(errno)));
+      break;
+    }
+    for (int i = 0; i < n; ++i) {
+      const uint64_t tag = events[i].data.u64;
+      const uint32_t ready = events[i].events;
+      if (tag == kListenerTag) {
+        AcceptAll();
+      } else if (tag == kSignalTag) {
+        if (HandleSignals()) stop_requested_.store(true);
+      } else if (tag == kWakeTag) {
+        uint64_t value;
+        ssize_t ignored = read(wake_fd_, &value, sizeof(value));
+        (void)ignored;
+      } else if (tag & kPollSourceTagBase) {
+        auto it = poll_sources_.find(static_cast<int>(tag & ~kPollSourceTagBase));
+        if (it != poll_sources_.end()) it->second->OnReady(ready);
+      } else {
+        Conn* conn = Find(tag);
+        if (conn == nullptr || conn->state == ConnState::kDead) continue;
+        if (conn->state == ConnState::kOpen && (ready & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+          ReadFrom(*conn);
+        }
+        if (conn->state != ConnState::kDead && (ready & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
+          FlushConn(*conn);
+        }
+      }
+    }
+    const io::Time now = Now();
+    for (const TimerHeap::Due& due : timers_.PopDue(now.mono_ns)) {
+      if (timers_.Claim(due)) Step(io::TimerFired{due.id});
+    }
+    for (auto& [fd, source] : poll_sources_) source->OnTurn();
+    CheckClosingDeadlines(now.mono_ns);
+    if (listener_paused_ && now.mono_ns >= listener_resume_mono_ns_) {
+      listener_paused_ = false;
+      struct epoll_event ev = {};
+      ev.events = EPOLLIN;
+      ev.data.u64 = kListenerTag;
+      epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
+    }
+    FlushDirty();
+    ReapDead();
+  }
+  return RunResult{caught_signal_};
+}
+
+int Runtime::ComputeTimeoutMs() {
+  if (!dirty_.empty() || !dead_.empty() || stop_requested_.load()) return 0;
+  const int64_t now_ns = ClockNs(CLOCK_MONOTONIC);
+  int64_t wait_ns = -1;
+  auto consider = [&wait_ns](int64_t ns) {
+    if (ns < 0) ns = 0;
+    if (wait_ns < 0 || ns < wait_ns) wait_ns = ns;
+  };
+  if (auto deadline = timers_.NextDeadline()) consider(*deadline - now_ns);
+  for (io::ConnId id : closing_) {
+    if (Conn* conn = Find(id)) consider(conn->close_deadline_mono_ns - now_ns);
+  }
+  if (listener_paused_) consider(listener_resume_mono_ns_ - now_ns);
+  for (auto& [fd, source] : poll_sources_) {
+    const int64_t ns = source->MaxWaitNs();
+    if (ns >= 0) consider(ns);
+  }
+  if (wait_ns < 0) return -1;
+  // Round up: waking a little early would only spin until the deadline.
+  const int64_t ms = (wait_ns + 999'999) / 1'000'000;
+  return static_cast<int>(std::min<int64_t>(ms, 60'000));
+}
+
+bool Runtime::HandleSignals() {
+  bool stop = false;
+  struct signalfd_siginfo info;
+  while (read(signal_fd_, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
+    const int signo = static_cast<int>(info.ssi_signo);
+    const bool stop_now = signal_handler_ ? signal_handler_(signo) : true;
+    if (stop_now && !stop) {
+      stop = true;
+      caught_signal_ = signo;
+    }
+  }
+  return stop;
+}
+
+void Runtime::AcceptAll() {
+  for (int i = 0; i < kMaxAcceptsPerTurn; ++i) {
+    sockaddr_storage addr = {};
+    socklen_t len = sizeof(addr);
+    const int fd =
+        accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      const int err = errno;
+      if (err == EAGAIN || err == EWOULDBLOCK) return;
+      if (err == EINTR || err == ECONNABORTED) continue;
+      RuntimeLog(io::LogLevel::kError,
+                 absl::StrCat("Error accepting client connection: ", ErrnoText(err)));
+      if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+        listener_paused_ = true;
+        listener_resume_mono_ns_ = ClockNs(CLOCK_MONOTONIC) + kAcceptPauseNs;
+      }
+      return;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+
+    auto conn = std::make_unique<Conn>();
+    conn->id = next_conn_id_++;
+    conn->fd = fd;
+    conn->read_buffer.resize(options_.read_buffer_min_bytes);
+    struct epoll_event ev = {};
+    ev.events = EPOLLIN;
+    ev.data.u64 = conn->id;
+    conn->events = EPOLLIN;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      RuntimeLog(io::LogLevel::kError, absl::StrCat("epoll_ctl add: ", ErrnoText(errno)));
+      ::close(fd);
+      continue;
+    }
+    io::ConnOpened opened;
+    opened.conn = conn->id;
+    opened.info.kind = io::ConnKind::kClient;
+    PeerAddress(addr, &opened.info.remote_ip, &opened.info.remote_port);
+    conns_.emplace(conn->id, std::move(conn));
+    Step(opened);
+  }
+}
+
+void Runtime::ReadFrom(Conn& conn) {
+  const ssize_t n = read(conn.fd, conn.read_buffer.data(), conn.read_buffer.size());
+  if (n == 0) {
+    PeerGone(conn, io::CloseCause::kEof);
+    return;
+  }
+  if (n < 0) {
+    const int err = errno;
+    if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR) return;
+    PeerGone(conn, io::CloseCause::kReset);
+    return;
+  }
+  Step(io::BytesIn{conn.id, absl::string_view(conn.read_buffer.data(), static_cast<size_t>(n))});
+  // Resize only after Step: the view handed to the engine points into the buffer.
+  const size_t size = conn.read_buffer.size();
+  if (static_cast<size_t>(n) == size && size < options_.read_buffer_max_bytes) {
+    conn.read_buffer.resize(std::min(size * 2, options_.read_buffer_max_bytes));
+    conn.small_reads = 0;
+  } else if (static_cast<size_t>(n) < size / 2 && size > options_.read_buffer_min_bytes) {
+    if (++conn.small_reads >= 2) {
+      conn.read_buffer.resize(std::max(size / 2, options_.read_buffer_min_bytes));
+      conn.read_buffer.shrink_to_fit();
+      conn.small_reads = 0;
+    }
+  } else {
+    conn.small_reads = 0;
+  }
+}
+
+bool Runtime::FlushConn(Conn& conn) {
+  uint64_t written = 0;
+  while (!conn.out.empty()) {
+    struct iovec iov[kMaxIovPerWrite];
+    struct msghdr msg = {};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = static_cast<size_t>(conn.out.Gather(iov, kMaxIovPerWrite));
+    size_t asked = 0;
+    for (size_t i = 0; i < msg.msg_iovlen; ++i) asked += iov[i].iov_len;
+    // sendmsg is writev with MSG_NOSIGNAL: a peer that vanished gives EPIPE, not SIGPIPE.
+    const ssize_t n = sendmsg(conn.fd, &msg, MSG_NOSIGNAL);
+    if (n < 0) {
+      const int err = errno;
+      if (err == EINTR) continue;
+      if (err == EAGAIN || err == EWOULDBLOCK) break;
+      PeerGone(conn, io::CloseCause::kReset);
+      return false;
+    }
+    conn.out.Consume(static_cast<size_t>(n));
+    written += static_cast<uint64_t>(n);
+    if (static_cast<size_t>(n) < asked) break;  // the socket buffer is full
+  }
+  const bool drained = conn.out.empty();
+  if (conn.state == ConnState::kClosingFlush && drained) {
+    conn.state = ConnState::kDead;
+    dead_.push_back(conn.id);
+    return true;
+  }
+  UpdateInterest(conn);
+  if (written > 0 && conn.state == ConnState::kOpen) {
+    Step(io::Flushed{conn.id, written, drained});
+  }
+  return true;
+}
+
+void Runtime::FlushDirty() {
+  std::vector<io::ConnId> batch;
+  batch.swap(dirty_);
+  for (io::ConnId id : batch) {
+    Conn* conn = Find(id);
+    if (conn == nullptr) continue;
+    conn->dirty = false;
+    if (conn->state == ConnState::kDead) continue;
+    FlushConn(*conn);
+  }
+}
+
+void Runtime::UpdateInterest(Conn& conn) {
+  if (conn.state == ConnState::kDead) return;
+  uint32_t want = 0;
+  if (conn.state == ConnState::kOpen) want |= EPOLLIN;
+  if (!conn.out.empty()) want |= EPOLLOUT;
+  if (want == conn.events) return;
+  struct epoll_event ev = {};
+  ev.events = want;
+  ev.data.u64 = conn.id;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, conn.fd, &ev);
+  conn.events = want;
+}
+
+void Runtime::PeerGone(Conn& conn, io::CloseCause cause) {
+  const bool tell_engine = conn.state == ConnState::kOpen;
+  conn.state = ConnState::kDead;
+  conn.out.Clear();
+  dead_.push_back(conn.id);
+  if (tell_engine) Step(io::ConnClosed{conn.id, cause});
+}
+
+void Runtime::CheckClosingDeadlines(int64_t now_mono_ns) {
+  std::vector<io::ConnId> still;
+  for (io::ConnId id : closing_) {
+    Conn* conn = Find(id);
+    if (conn == nullptr || conn->state != ConnState::kClosingFlush) continue;
+    if (now_mono_ns >= conn->close_deadline_mono_ns) {
+      conn->state = ConnState::kDead;
+      conn->out.Clear();
+      dead_.push_back(id);
+    } else {
+      still.push_back(id);
+    }
+  }
+  closing_.swap(still);
+}
+
+void Runtime::ReapDead() {
+  for (io::ConnId id : dead_) {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) continue;
+    CloseFd(it->second->fd);  // closing the fd also removes it from the epoll set
+    conns_.erase(it);
+  }
+  dead_.clear();
+}
+
+void Runtime::Shutdown() {
+  if (listen_fd_ >= 0) {
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+    CloseFd(listen_fd_);
+  }
+  std::vector<io::ConnId> ids;
+  for (auto& [id, conn] : conns_) ids.push_back(id);
+  for (io::ConnId id : ids) {
+    Conn* conn = Find(id);
+    if (conn == nullptr) continue;
+    if (conn->state == ConnState::kOpen) {
+      conn->state = ConnState::kClosingFlush;  // so the engine's last words are not reported
+      Step(io::ConnClosed{id, io::CloseCause::kShutdown});
+    }
+    if (conn->state != ConnState::kDead) {
+      // One attempt, without waiting: shutdown must not hang on a peer that stopped reading.
+      struct iovec iov[kMaxIovPerWrite];
+      struct msghdr msg = {};
+      msg.msg_iov = iov;
+      msg.msg_iovlen = static_cast<size_t>(conn->out.Gather(iov, kMaxIovPerWrite));
+      if (msg.msg_iovlen > 0) {
+        ssize_t ignored = sendmsg(conn->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)ignored;
+      }
+    }
+    CloseFd(conn->fd);
+  }
+  conns_.clear();
+  dirty_.clear();
+  dead_.clear();
+  closing_.clear();
+}
+
+void Runtime::Send(io::ConnId id, absl::string_view bytes) {
+  Conn* conn = Find(id);
+  // A send after Close (or after the peer went away) is dropped: the engine has been told, or
+  // is being told, that the connection is gone.
+  if (conn == nullptr || conn->state != ConnState::kOpen) return;
+  conn->out.Append(bytes);
+  if (!conn->dirty) {
+    conn->dirty = true;
+    dirty_.push_back(id);
+  }
+}
+
+void Runtime::Close(io::ConnId id, io::CloseMode mode) {
+  Conn* conn = Find(id);
+  if (conn == nullptr || conn->state != ConnState::kOpen) return;
+  if (mode == io::CloseMode::kAbort || conn->out.empty()) {
+    conn->state = ConnState::kDead;
+    conn->out.Clear();
+    dead_.push_back(id);
+    return;
+  }
+  conn->state = ConnState::kClosingFlush;
+  conn->close_deadline_mono_ns = ClockNs(CLOCK_MONOTONIC) + options_.close_flush_timeout_ns;
+  closing_.push_back(id);
+  UpdateInterest(*conn);
+  if (!conn->dirty) {
+    conn->dirty = true;
+    dirty_.push_back(id);
+  }
+}
+
+void Runtime::ArmTimer(io::TimerId id, int64_t deadline_mono_ns) {
+  timers_.Arm(id, deadline_mono_ns);
+}
+
+void Runtime::CancelTimer(io::TimerId id) { timers_.Cancel(id); }
+
+void Runtime::Log(io::LogLevel level, absl::string_view message) { RuntimeLog(level, message); }
+
+}  // namespace na::net
