@@ -53,13 +53,13 @@ enum class Next : uint8_t {
 // connection (engine/client), not by the parser:
 enum class ParseError : uint8_t {
   kNone,
-  kUnknownOperation,     // -ERR 'Unknown Protocol Operation', close
-  kControlLineTooLong,   // -ERR 'maximum control line exceeded', close
-  kBadPubArgs,           // silent close (log "processPub Bad or Missing Size" etc.)
-  kBadHpubArgs,          // silent close
-  kBadSubArgs,           // silent close (log "processSub Parse Error")
-  kBadUnsubArgs,         // -ERR 'Unknown Protocol Operation' when empty, else silent close
-  kBadPayloadTerminator, // -ERR 'Unknown Protocol Operation', close
+  kUnknownOperation,      // -ERR 'Unknown Protocol Operation', close
+  kControlLineTooLong,    // -ERR 'maximum control line exceeded', close
+  kBadPubArgs,            // silent close (log "processPub Bad or Missing Size" etc.)
+  kBadHpubArgs,           // silent close
+  kBadSubArgs,            // silent close (log "processSub Parse Error")
+  kBadUnsubArgs,          // silent close ("UNSUB" with no separator at all is kUnknownOperation)
+  kBadPayloadTerminator,  // -ERR 'Unknown Protocol Operation', close
 };
 
 // Human-readable name for logs ("processPub Bad or Missing Size", ...).
@@ -102,6 +102,8 @@ class ClientParser {
   // Parses `bytes`, calling the handler for each complete operation. Returns kNone when all
   // bytes were consumed (a partial operation is kept for the next call) or when the handler
   // returned kStop. Returns the error otherwise; after an error the parser must not be fed again.
+  // Once stopped, later calls return kNone and call nothing; once failed, they return the same
+  // error. The handler must not call Feed() from inside a callback.
   ParseError Feed(absl::string_view bytes, ClientOpHandler& handler);
 
   void set_max_control_line_bytes(int64_t v) { limits_.max_control_line_bytes = v; }
@@ -110,13 +112,55 @@ class ClientParser {
   size_t buffered_bytes() const;
 
  private:
-  // Implementation-defined state; see client_parser.cc.
+  enum class State : uint8_t {
+    kOpStart,       // expecting the first byte of a verb
+    kVerb,          // matching the rest of verb_
+    kVerbSpace,     // the verb needs at least one space or tab after it
+    kArgStart,      // skipping separators; the next byte starts the arguments
+    kArg,           // reading arguments up to '\n'
+    kLineEnd,       // PING, PONG, +OK: ignoring bytes up to '\n'
+    kPayload,       // reading payload bytes
+    kPayloadEndCr,  // the byte after the payload must be '\r'
+    kPayloadEndLf,  // ... and then '\n'
+    kStopped,       // the handler returned kStop; input is ignored
+    kFailed,        // a parse error was returned; it is returned again
+  };
+  enum class Verb : uint8_t { kConnect, kPub, kHpub, kSub, kUnsub, kPing, kPong, kInfo, kOk, kErr };
+
+  ParseError Fail(ParseError error);
+  // Handles a complete argument line (without its line end). Returns kNone and sets state_.
+  ParseError DispatchLine(absl::string_view line, ClientOpHandler& handler);
+  ParseError DispatchPubLine(absl::string_view line, ClientOpHandler& handler);
+  ParseError DispatchLineEnd(ClientOpHandler& handler);
+  ParseError FinishPub(ClientOpHandler& handler);
+  // Copies whatever the pending operation still references in the caller's bytes, so that the
+  // operation can resume in the next Feed() call.
+  void SaveSplitState(absl::string_view bytes);
+  bool Stopped(Next next);
+
   ParserLimits limits_;
-  int state_ = 0;
-  std::string arg_buf_;      // control line bytes that straddle calls
-  std::string payload_buf_;  // payload bytes that straddle calls
+  State state_ = State::kOpStart;
+  Verb verb_ = Verb::kPing;
+  ParseError error_ = ParseError::kNone;
+  int verb_pos_ = 0;  // verb bytes matched so far
+
+  // Arguments: either a view into the current Feed() bytes from arg_start_, or (once they
+  // straddle a call) a copy in arg_buf_. arg_bytes_ counts every argument byte seen;
+  // arg_pending_cr_ says the last one was a '\r' that a '\n' would turn into the line end.
+  std::string arg_buf_;
+  size_t arg_start_ = 0;
+  bool arg_split_ = false;
+  int64_t arg_bytes_ = 0;
+  bool arg_pending_cr_ = false;
+
+  // PUB/HPUB: subject and reply view pub_line_, which lives in the caller's bytes, in arg_buf_,
+  // or (after a split) in pub_args_.
   PubOp pending_pub_;
-  std::string pub_args_;     // owns the subject/reply views of pending_pub_ across calls
+  absl::string_view pub_line_;
+  std::string pub_args_;
+  bool pub_line_owned_ = false;
+  std::string payload_buf_;         // payload bytes that straddle calls
+  absl::string_view payload_view_;  // a payload that arrived whole in this Feed()
   int64_t payload_needed_ = 0;
   bool payload_is_split_ = false;
 };
