@@ -126,6 +126,23 @@ void AppendErrLine(absl::string_view text, std::string* out) {
   WriteErrLine(text, absl::Span<char>(Extend(out, size), size));
 }
 
+absl::string_view ParseErrorReply(ParseError error) {
+  switch (error) {
+    case ParseError::kUnknownOperation:
+    case ParseError::kBadPayloadTerminator:
+      return "Unknown Protocol Operation";
+    case ParseError::kControlLineTooLong:
+      return "maximum control line exceeded";
+    case ParseError::kNone:
+    case ParseError::kBadPubArgs:
+    case ParseError::kBadHpubArgs:
+    case ParseError::kBadSubArgs:
+    case ParseError::kBadUnsubArgs:
+      return "";
+  }
+  return "";
+}
+
 absl::string_view MessageHeaders(int64_t header_bytes, absl::string_view payload) {
   if (header_bytes <= 0) return absl::string_view();
   NA_CHECK_LE(static_cast<size_t>(header_bytes), payload.size());

@@ -27,6 +27,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "engine/protocol/client_parser.h"
 
 namespace na::protocol {
 
@@ -65,6 +66,10 @@ void AppendInfoLine(absl::string_view json, std::string* out);
 size_t ErrLineSize(absl::string_view text);
 size_t WriteErrLine(absl::string_view text, absl::Span<char> out);
 void AppendErrLine(absl::string_view text, std::string* out);
+
+// The -ERR text nats-server 2.9.10 sends for a parse error, or "" where it closes without one.
+// Every parse error closes the connection. (ParseErrorText is for logs, not for the wire.)
+absl::string_view ParseErrorReply(ParseError error);
 
 // What one subscriber receives of a published message.
 struct Delivery {

@@ -85,6 +85,17 @@ TEST(EncodeTest, NoRespondersMessageMatchesReference) {
   EXPECT_EQ(out, "HMSG _INBOX.r 3 16 16\r\nNATS/1.0 503\r\n\r\n\r\n");
 }
 
+TEST(EncodeTest, ParseErrorReplies) {
+  // What the reference sent before closing, per error (checked live; "" = closed silently).
+  EXPECT_EQ(ParseErrorReply(ParseError::kUnknownOperation), "Unknown Protocol Operation");
+  EXPECT_EQ(ParseErrorReply(ParseError::kBadPayloadTerminator), "Unknown Protocol Operation");
+  EXPECT_EQ(ParseErrorReply(ParseError::kControlLineTooLong), "maximum control line exceeded");
+  EXPECT_EQ(ParseErrorReply(ParseError::kBadPubArgs), "");
+  EXPECT_EQ(ParseErrorReply(ParseError::kBadHpubArgs), "");
+  EXPECT_EQ(ParseErrorReply(ParseError::kBadSubArgs), "");
+  EXPECT_EQ(ParseErrorReply(ParseError::kBadUnsubArgs), "");
+}
+
 TEST(EncodeTest, HeadersAndBody) {
   const absl::string_view payload = "NATS/1.0\r\n\r\nhello";
   EXPECT_EQ(MessageHeaders(12, payload), "NATS/1.0\r\n\r\n");
