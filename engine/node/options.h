@@ -65,7 +65,7 @@ struct Options {
   int64_t max_control_line_bytes = limits::kControlLineBytesMax;
   int max_connections = limits::kConnectionsDefault;
   int max_subscriptions = limits::kSubscriptionsUnlimited;  // 0 = unlimited
-  int max_sub_tokens = 0;                                    // 0 = unlimited
+  int max_sub_tokens = 0;                                   // 0 = unlimited
   int64_t ping_interval_ns = limits::kPingIntervalNs;
   int ping_max = limits::kPingsOutstandingMax;
   int64_t write_deadline_ns = limits::kWriteDeadlineNs;
@@ -81,7 +81,7 @@ struct Options {
 
   // Monitoring (served by net/, described here so /varz can report it).
   std::string http_host = "0.0.0.0";
-  int http_port = 0;   // 0 = off
+  int http_port = 0;  // 0 = off
   int https_port = 0;
   std::string http_base_path;
 
