@@ -17,6 +17,7 @@ namespace na::node {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr int64_t kSecond = 1'000'000'000;
@@ -453,6 +454,129 @@ TEST_F(NodeTest, TraceLinesInReferenceFormat) {
       "127.0.0.1:50004 - cid:4 - \"x\" - <-> [DELSUB 1]",
   };
   EXPECT_EQ(fx_.logs, want);
+}
+
+Options AuthOptionsForTest() {
+  Options options;
+  options.auth.timeout_ns = 1 * kSecond;
+  User a;
+  a.username = "a";
+  a.password = "pa";
+  a.permissions = Permissions{};
+  a.permissions->publish = SubjectPermission{{"a.>"}, {"a.secret"}};
+  a.permissions->subscribe = SubjectPermission{{"a.>", "q.* grp", "req"}, {"a.deny"}};
+  User r;
+  r.username = "r";
+  r.password = "pr";
+  r.permissions = Permissions{};
+  r.permissions->subscribe = SubjectPermission{{"req"}, {}};
+  r.permissions->allow_responses = ResponsePermission{1, 0};
+  options.auth.users = {a, r};
+  return options;
+}
+
+TEST_F(NodeTest, AuthRequiredRefusesOpsBeforeConnectAndBadCredentials) {
+  Make(AuthOptionsForTest());
+  EXPECT_THAT(Open(1), HasSubstr("\"headers\":true,\"auth_required\":true,\"max_payload\""));
+  In(1, "PING\r\n");
+  EXPECT_EQ(Take(1), "-ERR 'Authorization Violation'\r\n");
+  EXPECT_TRUE(Closed(1));
+  EXPECT_EQ(Closed_Reason(1), "Authentication Failure");
+  Open(2);
+  In(2, "CONNECT {\"verbose\":false}\r\n");
+  EXPECT_EQ(Take(2), "-ERR 'Authorization Violation'\r\n");
+  Open(3);
+  In(3, "CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"bad\"}\r\n");
+  EXPECT_EQ(Take(3), "-ERR 'Authorization Violation'\r\n");
+  EXPECT_TRUE(Closed(3));
+  Open(4);
+  In(4, "CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"pa\"}\r\nPING\r\n");
+  EXPECT_EQ(Take(4), "PONG\r\n");
+  EXPECT_FALSE(Closed(4));
+}
+
+TEST_F(NodeTest, AuthorizationTimeout) {
+  Make(AuthOptionsForTest());
+  Open(1);
+  Advance(999'000'000);
+  EXPECT_FALSE(Closed(1));
+  Advance(1'000'000);
+  EXPECT_EQ(Take(1), "-ERR 'Authentication Timeout'\r\n");
+  EXPECT_TRUE(Closed(1));
+  EXPECT_EQ(Closed_Reason(1), "Authentication Timeout");
+  // CONNECT in time cancels the timer.
+  Open(2);
+  In(2, "CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"pa\"}\r\n");
+  Advance(5 * kSecond);
+  EXPECT_FALSE(Closed(2));
+}
+
+TEST_F(NodeTest, PermissionViolationStrings) {
+  Make(AuthOptionsForTest());
+  Open(1);
+  In(1,
+     "CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"pa\"}\r\nPUB b 1\r\nx\r\n"
+     "PUB a.secret 1\r\nx\r\nSUB a.deny 1\r\nSUB b 2\r\nSUB q.x 3\r\nSUB q.x grp 4\r\n"
+     "SUB q.x other 5\r\nSUB a.* 6\r\nPUB a.x 1\r\nx\r\nPUB a.x b 1\r\nx\r\nPING\r\n");
+  EXPECT_EQ(Take(1),
+            "-ERR 'Permissions Violation for Publish to \"b\"'\r\n"
+            "-ERR 'Permissions Violation for Publish to \"a.secret\"'\r\n"
+            "-ERR 'Permissions Violation for Subscription to \"a.deny\"'\r\n"
+            "-ERR 'Permissions Violation for Subscription to \"b\"'\r\n"
+            "-ERR 'Permissions Violation for Subscription to \"q.x\"'\r\n"
+            "-ERR 'Permissions Violation for Subscription to \"q.x\" using queue \"other\"'\r\n"
+            "MSG a.x 6 1\r\nx\r\nMSG a.x 6 b 1\r\nx\r\nPONG\r\n");
+  EXPECT_FALSE(Closed(1));
+}
+
+TEST_F(NodeTest, AllowResponsesGrantsOneReplyPerRequest) {
+  Options options = AuthOptionsForTest();
+  options.auth.users[0].permissions->publish = SubjectPermission{{">"}, {}};
+  Make(options);
+  Open(1);
+  Open(2);
+  In(1, "CONNECT {\"verbose\":false,\"user\":\"r\",\"pass\":\"pr\"}\r\nSUB req 1\r\n");
+  In(2,
+     "CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"pa\"}\r\nSUB a.inbox 1\r\n"
+     "PUB req a.inbox 1\r\nx\r\n");
+  EXPECT_EQ(Take(1), "MSG req 1 a.inbox 1\r\nx\r\n");
+  In(1, "PUB a.inbox 1\r\ny\r\nPUB a.inbox 1\r\nz\r\nPUB other 1\r\nw\r\n");
+  EXPECT_EQ(Take(1),
+            "-ERR 'Permissions Violation for Publish to \"a.inbox\"'\r\n"
+            "-ERR 'Permissions Violation for Publish to \"other\"'\r\n");
+  EXPECT_EQ(Take(2), "MSG a.inbox 1 1\r\ny\r\n");
+}
+
+TEST_F(NodeTest, NoAuthUserAllowsOpsWithoutConnect) {
+  Options options = AuthOptionsForTest();
+  options.auth.no_auth_user = "a";
+  Make(options);
+  EXPECT_THAT(Open(1), Not(HasSubstr("auth_required")));
+  In(1, "SUB a.x 1\r\nSUB b 2\r\n");
+  EXPECT_EQ(Take(1), "+OK\r\n-ERR 'Permissions Violation for Subscription to \"b\"'\r\n");
+  EXPECT_FALSE(Closed(1));
+}
+
+TEST_F(NodeTest, SingleUserAndToken) {
+  Options options;
+  options.auth.user = "u";
+  options.auth.password = "p";
+  Make(options);
+  Open(1);
+  In(1, "CONNECT {\"user\":\"u\",\"pass\":\"p\"}\r\n");
+  EXPECT_EQ(Take(1), "+OK\r\n");
+  Open(2);
+  In(2, "CONNECT {\"user\":\"u\",\"pass\":\"x\"}\r\n");
+  EXPECT_EQ(Take(2), "-ERR 'Authorization Violation'\r\n");
+  Options token;
+  token.auth.token = "s3cr3t";
+  Make(token);
+  Open(3);
+  In(3, "CONNECT {\"auth_token\":\"s3cr3t\"}\r\n");
+  EXPECT_EQ(Take(3), "+OK\r\n");
+  Open(4);
+  In(4, "CONNECT {\"auth_token\":\"nope\"}\r\n");
+  EXPECT_EQ(Take(4), "-ERR 'Authorization Violation'\r\n");
 }
 
 TEST_F(NodeTest, SameSeedSameBytes) {
