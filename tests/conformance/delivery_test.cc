@@ -143,6 +143,20 @@ TEST_F(DeliveryTest, QueueGroupDeliversExactlyOnePerGroupAndReachesEveryMember) 
   EXPECT_EQ(plain_count, kMessages) << "a plain subscriber gets every message";
 }
 
+TEST_F(DeliveryTest, QueueSubscribeWithInvalidSubjectIsRejected) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort()));
+  ASSERT_OK(client->Send("SUB a.. q 1\r\nPING\r\n"));
+  ASSERT_OK(client->Expect(Err("Invalid Subject") + "PONG\r\n"));
+}
+
+TEST_F(DeliveryTest, SidsAreOpaqueTokens) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort()));
+  ASSERT_OK(
+      client->Send("SUB tok q sid-x\r\nPUB tok 1\r\na\r\nUNSUB sid-x\r\n"
+                   "PUB tok 1\r\nb\r\nUNSUB never-used\r\nPING\r\n"));
+  ASSERT_OK(client->Expect("MSG tok sid-x 1\r\na\r\nPONG\r\n"));
+}
+
 TEST_F(DeliveryTest, EchoFalseSuppressesOwnMessagesOnly) {
   int port = DefaultPort();
   ASSERT_OK_AND_ASSIGN(auto quiet, Connected(port, R"({"verbose":false,"echo":false})"));

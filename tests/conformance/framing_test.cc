@@ -131,5 +131,76 @@ TEST_F(FramingTest, PongFromClientIsAccepted) {
   ASSERT_OK(client->Expect("PONG\r\n"));
 }
 
+TEST_F(FramingTest, NonNumericSizeClosesSilently) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort()));
+  ASSERT_OK(client->Send("PUB a x\r\n"));
+  EXPECT_OK(client->ExpectClosedAfter(""));
+}
+
+TEST_F(FramingTest, PubWithTooManyArgumentsClosesSilently) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort()));
+  ASSERT_OK(client->Send("PUB a 1 2 3\r\n"));
+  EXPECT_OK(client->ExpectClosedAfter(""));
+}
+
+TEST_F(FramingTest, EmptyLineIsUnknownProtocolOperation) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort()));
+  ASSERT_OK(client->Send("\r\nPING\r\n"));
+  EXPECT_OK(client->ExpectClosedAfter(Err("Unknown Protocol Operation")));
+}
+
+// A reference quirk: after the four letters of PING the rest of the line is not looked at.
+TEST_F(FramingTest, PingIgnoresTheRestOfItsLine) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort()));
+  ASSERT_OK(client->Send("PING extra\r\n"));
+  ASSERT_OK(client->Expect("PONG\r\n"));
+  ASSERT_OK(client->Send("PINGX\r\n"));
+  ASSERT_OK(client->Expect("PONG\r\n"));
+}
+
+TEST_F(FramingTest, HpubHeaderSizeAboveTotalClosesSilently) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort(), kQuietHeaders));
+  ASSERT_OK(client->Send("HPUB foo 20 10\r\n"));
+  EXPECT_OK(client->ExpectClosedAfter(""));
+}
+
+TEST_F(FramingTest, HpubHeaderBlockIsNotValidated) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort(), kQuietHeaders));
+  ASSERT_OK(client->Send("SUB raw 1\r\nHPUB raw 5 10\r\nabcdefghij\r\nPING\r\n"));
+  ASSERT_OK(client->Expect("HMSG raw 1 5 10\r\nabcdefghij\r\nPONG\r\n"));
+}
+
+TEST_F(FramingTest, HpubWithOnlyHeaders) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort(), kQuietHeaders));
+  ASSERT_OK(client->Send("SUB ho 1\r\nHPUB ho 12 12\r\nNATS/1.0\r\n\r\n\r\nPING\r\n"));
+  ASSERT_OK(client->Expect("HMSG ho 1 12 12\r\nNATS/1.0\r\n\r\n\r\nPONG\r\n"));
+}
+
+TEST_F(FramingTest, SecondConnectCanTurnHeadersOn) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort()));
+  ASSERT_OK(
+      client->Send("SUB late 1\r\nCONNECT {\"verbose\":false,\"headers\":true}\r\n"
+                   "HPUB late 12 14\r\nNATS/1.0\r\n\r\nhi\r\nPING\r\n"));
+  ASSERT_OK(client->Expect("HMSG late 1 12 14\r\nNATS/1.0\r\n\r\nhi\r\nPONG\r\n"));
+}
+
+TEST_F(FramingTest, VerboseAcknowledgesEveryAcceptedOperation) {
+  ASSERT_OK_AND_ASSIGN(auto client, Open(DefaultPort()));
+  ASSERT_OK(
+      client->Send("CONNECT {\"verbose\":true}\r\nSUB a 1\r\nSUB a 2\r\nUNSUB 2\r\n"
+                   "PUB b 0\r\n\r\nPING\r\n"));
+  ASSERT_OK(client->Expect("+OK\r\n+OK\r\n+OK\r\n+OK\r\n+OK\r\nPONG\r\n"));
+}
+
+TEST_F(FramingTest, VerboseRejectedSubGetsOnlyTheError) {
+  ASSERT_OK_AND_ASSIGN(auto client, Open(DefaultPort()));
+  // A rejected SUB gets no +OK; a pedantic-rejected PUB is still processed, so it gets both.
+  ASSERT_OK(
+      client->Send("CONNECT {\"verbose\":true}\r\nSUB a..b 1\r\nPUB a.* 1\r\nx\r\n"
+                   "PING\r\n"));
+  ASSERT_OK(client->Expect("+OK\r\n" + Err("Invalid Subject") + Err("Invalid Publish Subject") +
+                           "+OK\r\nPONG\r\n"));
+}
+
 }  // namespace
 }  // namespace na::conformance
