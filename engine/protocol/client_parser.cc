@@ -218,7 +218,7 @@ ParseError ClientParser::Feed(absl::string_view bytes, ClientOpHandler& handler)
         arg_start_ = i;
         arg_split_ = false;
         arg_bytes_ = 1;
-        arg_pending_cr_ = false;
+        arg_saw_cr_ = false;
         state_ = State::kArg;
         ++i;
         if (arg_bytes_ > limits_.max_control_line_bytes) {
@@ -229,14 +229,17 @@ ParseError ClientParser::Feed(absl::string_view bytes, ClientOpHandler& handler)
       case State::kArg: {
         const void* found = std::memchr(p + i, '\n', n - i);
         const size_t end = found ? static_cast<size_t>(static_cast<const char*>(found) - p) : n;
-        if (end > i) {
-          arg_bytes_ += static_cast<int64_t>(end - i);
-          arg_pending_cr_ = p[end - 1] == '\r';
+        arg_bytes_ += static_cast<int64_t>(end - i);
+        // The reference notes "a '\r' was seen" and then drops the last byte before '\n',
+        // whatever it is: "SUB a 1\r\n" loses its '\r', and so does "SUB a\rb 1\n" its '1'.
+        // Real clients only ever send the first; the second is kept for byte parity.
+        if (!arg_saw_cr_ && end > i && std::memchr(p + i, '\r', end - i) != nullptr) {
+          arg_saw_cr_ = true;
         }
         // The reference counts only the arguments (not the verb, the separators after it or the
-        // line end) and fails once they exceed max_control_line. Failing at the first byte over
-        // the limit, rather than at '\n', sends the same -ERR and keeps arg_buf_ bounded.
-        if (arg_bytes_ - (arg_pending_cr_ ? 1 : 0) > limits_.max_control_line_bytes) {
+        // dropped byte) and fails once they exceed max_control_line. Failing at the first byte
+        // over the limit, rather than at '\n', sends the same -ERR and keeps arg_buf_ bounded.
+        if (arg_bytes_ - (arg_saw_cr_ ? 1 : 0) > limits_.max_control_line_bytes) {
           return Fail(ParseError::kControlLineTooLong);
         }
         if (found == nullptr) {
@@ -251,7 +254,7 @@ ParseError ClientParser::Feed(absl::string_view bytes, ClientOpHandler& handler)
         } else {
           line = absl::string_view(p + arg_start_, end - arg_start_);
         }
-        if (arg_pending_cr_) line.remove_suffix(1);
+        if (arg_saw_cr_) line.remove_suffix(1);
         i = end + 1;
         if (const ParseError error = DispatchLine(line, handler); error != ParseError::kNone) {
           return error;

@@ -146,12 +146,12 @@ class ClientParser {
 
   // Arguments: either a view into the current Feed() bytes from arg_start_, or (once they
   // straddle a call) a copy in arg_buf_. arg_bytes_ counts every argument byte seen;
-  // arg_pending_cr_ says the last one was a '\r' that a '\n' would turn into the line end.
+  // arg_saw_cr_ says a '\r' came after the first one, so the byte before '\n' is dropped.
   std::string arg_buf_;
   size_t arg_start_ = 0;
   bool arg_split_ = false;
   int64_t arg_bytes_ = 0;
-  bool arg_pending_cr_ = false;
+  bool arg_saw_cr_ = false;
 
   // PUB/HPUB: subject and reply view pub_line_, which lives in the caller's bytes, in arg_buf_,
   // or (after a split) in pub_args_.

@@ -142,6 +142,18 @@ TEST(ParserTest, SubSplitsOnCrAndTakesLeadingNewline) {
   EXPECT_THAT(Parse("SUB \nfoo 1\r\n").ops, ElementsAre("SUB foo  1"));
 }
 
+TEST(ParserTest, StrayCrDropsTheByteBeforeTheLineEnd) {
+  // The reference remembers any '\r' in the arguments and then drops the last byte before '\n'
+  // (checked live: "SUB a\rG\n" closes with "processSub Parse Error: \"a\r\"").
+  EXPECT_EQ(Parse("SUB a\rG\n").error, ParseError::kBadSubArgs);
+  EXPECT_THAT(Parse("SUB a\rb 12\n").ops, ElementsAre("SUB a b 1"));
+  EXPECT_THAT(Parse("UNSUB 1 2\r3\n").ops, ElementsAre("UNSUB 1 2"));
+  EXPECT_EQ(Parse("PUB a\rb 1\n").error, ParseError::kBadPubArgs);
+  EXPECT_THAT(Parse("-ERR 'a\rb'\n").ops, ElementsAre("ERR \\'a\\rb"));
+  // The first argument byte is not looked at, so a leading '\r' drops nothing.
+  EXPECT_THAT(Parse("CONNECT \r{}\n").ops, ElementsAre("CONNECT \\r{}"));
+}
+
 TEST(ParserTest, SubBadArguments) {
   for (absl::string_view input : {"SUB a\r\n", "SUB a b c d\r\n", "SUB \r\n"}) {
     Result r = Parse(input);
@@ -291,8 +303,7 @@ TEST(ParserTest, ControlLineLimitFailsBeforeTheLineEnds) {
   // at the end of a read.
   EXPECT_EQ(ErrorByteIndex("SUB 1234 678", limits), -1);
   EXPECT_EQ(ErrorByteIndex("SUB 1234 6789", limits), 12);
-  // A '\r' that may still become the line end is not counted until a byte other than '\n'
-  // follows it.
+  // Once a '\r' is seen, one byte is not counted: the one the reference drops before '\n'.
   EXPECT_EQ(ErrorByteIndex("SUB 1234 678\r", limits), -1);
   EXPECT_EQ(ErrorByteIndex("SUB 1234 678\r\n", limits), -1);
   EXPECT_EQ(ErrorByteIndex("SUB 1234 678\rx", limits), 13);
