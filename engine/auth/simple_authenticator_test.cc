@@ -5,6 +5,13 @@
 namespace na::auth {
 namespace {
 
+Credentials UserPass(absl::string_view user, absl::string_view pass) {
+  Credentials c;
+  c.user = user;
+  c.pass = pass;
+  return c;
+}
+
 TEST(SimpleAuthenticatorTest, NoAuthConfiguredAcceptsEveryone) {
   SimpleAuthenticator auth(node::AuthOptions{});
   EXPECT_FALSE(auth.Required());
@@ -18,11 +25,11 @@ TEST(SimpleAuthenticatorTest, SingleUser) {
   SimpleAuthenticator auth(options);
   EXPECT_TRUE(auth.Required());
   EXPECT_FALSE(auth.LogsUser());
-  Credentials good{"u", "p"};
+  Credentials good = UserPass("u", "p");
   ASSERT_TRUE(auth.Authenticate(good).has_value());
   EXPECT_EQ(auth.Authenticate(good)->user, "u");
-  EXPECT_FALSE(auth.Authenticate(Credentials{"u", "x"}).has_value());
-  EXPECT_FALSE(auth.Authenticate(Credentials{"v", "p"}).has_value());
+  EXPECT_FALSE(auth.Authenticate(UserPass("u", "x")).has_value());
+  EXPECT_FALSE(auth.Authenticate(UserPass("v", "p")).has_value());
   EXPECT_FALSE(auth.Authenticate(Credentials{}).has_value());
 }
 
@@ -55,7 +62,7 @@ TEST(SimpleAuthenticatorTest, UsersWithPermissionsDefaultsAndNoAuthUser) {
   SimpleAuthenticator auth(options);
   EXPECT_TRUE(auth.LogsUser());
 
-  auto ia = auth.Authenticate(Credentials{"a", "pa"});
+  auto ia = auth.Authenticate(UserPass("a", "pa"));
   ASSERT_TRUE(ia.has_value());
   ASSERT_NE(ia->permissions, nullptr);
   EXPECT_TRUE(ia->permissions->PublishAllowed("a.1"));
@@ -67,8 +74,8 @@ TEST(SimpleAuthenticatorTest, UsersWithPermissionsDefaultsAndNoAuthUser) {
   ASSERT_NE(ib->permissions, nullptr);
   EXPECT_TRUE(ib->permissions->PublishAllowed("d.1"));
 
-  EXPECT_FALSE(auth.Authenticate(Credentials{"a", "pb"}).has_value());
-  EXPECT_FALSE(auth.Authenticate(Credentials{"zed", "pa"}).has_value());
+  EXPECT_FALSE(auth.Authenticate(UserPass("a", "pb")).has_value());
+  EXPECT_FALSE(auth.Authenticate(UserPass("zed", "pa")).has_value());
   ASSERT_TRUE(auth.NoAuthIdentity().has_value());
 }
 

@@ -150,7 +150,6 @@ class Client final : public protocol::ClientOpHandler {
 
   // Output accounting: bytes sent but not yet reported written by the runtime.
   uint64_t pending_bytes_ = 0;
-  bool write_deadline_armed_ = false;
   uint8_t armed_timers_ = 0;  // bit per TimerKind
 
   int64_t start_mono_ns_ = 0;

@@ -68,7 +68,9 @@ absl::Status ApplyConnectJson(absl::string_view json, ConnectOptions* options) {
     return absl::InvalidArgumentError(absl::StrCat("json: cannot unmarshal ", TypeName(doc),
                                                    " into Go value of type server.clientOpts"));
   }
-  for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+  // Indexing instead of iterator comparison keeps clang's C++20 reversed-operator check quiet.
+  for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
+    const auto it = doc.MemberBegin() + i;
     const absl::string_view key(it->name.GetString(), it->name.GetStringLength());
     const rapidjson::Value& value = it->value;
     for (const Field& field : kFields) {
