@@ -1,0 +1,93 @@
+// A reference model of core NATS routing (one account, one node or a full mesh), fed online by
+// the simulated clients and asked for a verdict at the end.
+//
+// Online, at every delivery, it checks that:
+//   - the message is one a client published ("unknown_message"), on the subject it was published
+//     to, and that subject matches the subscription's filter ("misrouted");
+//   - the subscription's UNSUB has not been confirmed by a PONG yet ("after_unsubscribe"), and its
+//     auto-unsubscribe limit is not exceeded ("over_max_msgs");
+//   - the subscription has not seen this message before ("duplicate");
+//   - messages from one publishing session arrive in publish order ("reordered");
+//   - no queue group (filter, queue) gets the message twice ("queue_group_twice");
+//   - a message the server had to reject for size is never delivered ("oversize_delivered").
+// In Finish() it checks exactly-once delivery ("lost") for every subscription whose session was
+// never cut and drained at the end, over the messages confirmed-published after the subscription
+// was confirmed (and, if it was unsubscribed, confirmed before the UNSUB left); for queue groups
+// whose members all stayed clean, each such message reaches exactly one member.
+//
+// Deterministic: violations come out in the order the events arrived, then in table order.
+#ifndef NATRIUM_SIM_CHECK_ROUTING_CHECKER_H_
+#define NATRIUM_SIM_CHECK_ROUTING_CHECKER_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
+#include "sim/check/history.h"
+
+namespace na::sim::check {
+
+// True when the literal `subject` matches `filter` ('*' one token, '>' one or more at the end).
+// Written independently of engine/subject on purpose: the oracle must not share the code it
+// checks.
+bool FilterMatches(absl::string_view filter, absl::string_view subject);
+
+class RoutingChecker {
+ public:
+  SessionId OpenSession(uint64_t client);
+  void SessionLost(SessionId session);
+  void SessionDrained(SessionId session);
+
+  MsgId Published(PublishRecord record);
+  void PublishConfirmed(MsgId msg, int64_t now_ns);
+
+  SubId Subscribed(SubRecord record);
+  void SubConfirmed(SubId sub, int64_t now_ns);
+  void UnsubSent(SubId sub, int64_t now_ns);
+  void UnsubConfirmed(SubId sub);
+
+  // A MSG/HMSG arrived for `sub` on `subject` carrying our message `msg` (0 if the payload did not
+  // carry one of our ids).
+  void Delivered(SubId sub, absl::string_view subject, MsgId msg, int64_t now_ns);
+
+  // A violation the caller detected itself (a MSG for an unknown sid, a protocol error...).
+  void Report(absl::string_view kind, std::string detail, int64_t now_ns);
+
+  // End-of-run checks. Call once, after the drain phase.
+  void Finish();
+
+  const std::vector<Violation>& violations() const { return violations_; }
+  const PublishRecord& publish(MsgId msg) const { return publishes_[msg - 1]; }
+  const SubRecord& sub(SubId sub) const { return subs_[sub - 1]; }
+  const SessionRecord& session(SessionId s) const { return sessions_[s - 1]; }
+  uint64_t deliveries() const { return deliveries_; }
+  uint64_t publishes() const { return publishes_.size(); }
+
+ private:
+  static std::string GroupKey(const SubRecord& sub);
+  bool SessionClean(SessionId s) const;
+  void CheckSubExactlyOnce(SubId sub_id);
+  void CheckGroupsExactlyOnce();
+
+  std::vector<SessionRecord> sessions_;
+  std::vector<PublishRecord> publishes_;
+  std::vector<SubRecord> subs_;
+  std::vector<absl::flat_hash_set<MsgId>> received_;  // per sub
+  // Per (sub, publishing session): the last publish seq delivered.
+  absl::flat_hash_map<std::pair<SubId, SessionId>, uint64_t> last_seq_;
+  // Per message: which queue groups got it, and how often.
+  absl::flat_hash_map<MsgId, std::vector<std::pair<std::string, int>>> group_hits_;
+  // Published subject -> messages, ordered so that Finish() walks them deterministically.
+  absl::btree_map<std::string, std::vector<MsgId>> by_subject_;
+  std::vector<Violation> violations_;
+  uint64_t deliveries_ = 0;
+};
+
+}  // namespace na::sim::check
+
+#endif  // NATRIUM_SIM_CHECK_ROUTING_CHECKER_H_

@@ -1,0 +1,130 @@
+// Simulated TCP connections between clients and nodes.
+//
+// A Link is one TCP connection: two byte streams (client->node, node->client). Streams are FIFO
+// and reliable while the link lives; bytes reach the receiver after the link's latency, always in
+// pieces split at random boundaries. The node->client stream has a receive window: a node may
+// write only while the bytes in flight plus those the client has not read fit in it, which is how
+// a client that stops reading pushes back on the node's output buffer.
+//
+// Faults: resets (random, per write), failed dials, clogs (a link or a whole node holds its bytes
+// until a deadline) and partitions (a client cut from a node in one or both directions until
+// healed; held bytes are delivered after the heal, as TCP retransmission would). A crashed node's
+// links reset.
+//
+// Ownership: the Network owns links; nodes and clients hold LinkIds. All callbacks run from
+// events on the World's EventQueue, never reentrantly from the call that caused them.
+#ifndef NATRIUM_SIM_NETWORK_H_
+#define NATRIUM_SIM_NETWORK_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/strings/string_view.h"
+#include "engine/base/random.h"
+#include "engine/io/io.h"
+#include "sim/event_queue.h"
+#include "sim/fault_plan.h"
+#include "sim/trace.h"
+
+namespace na::sim {
+
+class SimNode;
+class SimClient;
+class World;
+
+using LinkId = uint64_t;  // also the node's ConnId; never reused in a run
+
+enum class Direction : uint8_t { kToNode, kToClient };
+
+class Network {
+ public:
+  Network(World& world, Prng prng, const FaultPlan& plan);
+
+  // Starts a connection from `client` to `node`. The node sees ConnOpened after the latency; on a
+  // failed dial the client gets OnDialFailed() instead. Returns the new link, or 0 on failure.
+  LinkId Dial(SimClient* client, int client_index, SimNode* node, int node_index);
+
+  void ClientWrite(LinkId link, absl::string_view bytes);
+  // Graceful: the node sees EOF after the bytes in flight. Abort: the node sees a reset.
+  void ClientClose(LinkId link, bool abort);
+  // Called when a client starts reading again after a pause.
+  void ClientResumed(LinkId link);
+
+  // Bytes the node may write now without overrunning the client's receive window.
+  uint64_t WindowFree(LinkId link) const;
+  void NodeWrite(LinkId link, absl::string_view bytes);
+  void NodeClose(LinkId link, bool abort);
+  // The node process died: every link resets and the clients notice after the latency.
+  void NodeCrashed(int node_index);
+
+  // Faults.
+  void Clog(LinkId link, int64_t until_ns);
+  void ClogNode(int node_index, int64_t until_ns);
+  void Partition(int client_index, int node_index, bool to_node, bool to_client);
+  void HealAll();
+  void set_faults_enabled(bool on) { faults_enabled_ = on; }
+  // Some live link, chosen by the network's PRNG, or 0 when there is none.
+  LinkId RandomLink();
+
+ private:
+  struct Segment {
+    int64_t arrival_ns;
+    std::string bytes;
+  };
+  struct Stream {
+    std::deque<Segment> segments;
+    size_t head_offset = 0;
+    uint64_t unread_bytes = 0;  // written, not yet read by the receiver
+    int64_t last_arrival_ns = 0;
+    bool fin = false;  // the sender closed after these bytes
+    bool scheduled = false;
+    bool parked = false;  // held by a partition or a receiver that does not read
+  };
+  struct Link {
+    LinkId id = 0;
+    SimClient* client = nullptr;
+    int client_index = 0;
+    SimNode* node = nullptr;
+    int node_index = 0;
+    int64_t latency_ns = 0;
+    int64_t clog_until_ns = 0;
+    Stream to_node;
+    Stream to_client;
+    bool dead = false;
+  };
+
+  Link* Find(LinkId id) const;
+  Stream& StreamOf(Link& link, Direction dir) {
+    return dir == Direction::kToNode ? link.to_node : link.to_client;
+  }
+  int64_t ArrivalFor(Link& link, Stream& stream);
+  void Write(Link& link, Direction dir, absl::string_view bytes);
+  void Schedule(Link& link, Direction dir, int64_t at_ns);
+  void Deliver(LinkId id, Direction dir);
+  // Returns the time the direction is held until (0 = open, INT64_MAX = until healed).
+  int64_t HeldUntil(const Link& link, Direction dir) const;
+  void ResetLink(Link& link, bool notify_node, bool notify_client);
+  void MaybeRandomReset(Link& link);
+  void KickParked();
+
+  World& world_;
+  EventQueue& queue_;
+  Trace& trace_;
+  Prng prng_;
+  const FaultPlan& plan_;
+  bool faults_enabled_ = true;
+  LinkId next_link_ = 1;
+  absl::btree_map<LinkId, std::unique_ptr<Link>> links_;
+  absl::btree_map<int, int64_t> node_clog_until_ns_;
+  // (client, node) -> (to_node blocked, to_client blocked)
+  absl::btree_map<std::pair<int, int>, std::pair<bool, bool>> partitions_;
+};
+
+}  // namespace na::sim
+
+#endif  // NATRIUM_SIM_NETWORK_H_
