@@ -63,8 +63,8 @@ inline constexpr absl::string_view kErrSequenceMismatch = "expected sequence doe
 inline constexpr absl::string_view kErrPurgeArgMismatch = "sequence > 1 && keep > 0 not allowed";
 
 // Streams are named by a 64-bit id the owner assigns (the meta group in a cluster). 0 is not a
-// valid id. Ids are the key prefix on disk, so an id must not be reused while data of an older
-// stream with that id may still exist (DeleteStream followed by Sync makes reuse safe).
+// valid id, nor is 2^64-1. Ids are the key prefix on disk, so an id must not be reused while data
+// of an older stream with that id may still exist (DeleteStream followed by Sync makes reuse safe).
 using StreamId = uint64_t;
 
 enum class StorageKind : uint8_t {

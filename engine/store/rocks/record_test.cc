@@ -1,0 +1,99 @@
+#include "engine/store/rocks/record.h"
+
+#include "engine/store/rocks/keys.h"
+#include "flatbuffers/flatbuffers.h"
+#include "gtest/gtest.h"
+
+namespace na::store::rocks {
+namespace {
+
+TEST(StoreRecordTest, MessageRoundTrips) {
+  flatbuffers::FlatBufferBuilder builder;
+  std::string value;
+  Message message;
+  message.subject = "orders.1";
+  message.headers = "NATS/1.0\r\n\r\n";
+  message.payload = std::string("pay\0load", 8);
+  message.timestamp_ns = -5;
+  const std::string key = MessageKey(1, 2);
+  EncodeMessageRecord(key, message, &builder, &value);
+  StoredMessage out;
+  ASSERT_TRUE(DecodeMessageRecord(key, value, &out).ok());
+  EXPECT_EQ(out.subject, "orders.1");
+  EXPECT_EQ(out.headers, "NATS/1.0\r\n\r\n");
+  EXPECT_EQ(out.payload, std::string("pay\0load", 8));
+  EXPECT_EQ(out.timestamp_ns, -5);
+}
+
+TEST(StoreRecordTest, EveryFlippedBitIsDataLoss) {
+  flatbuffers::FlatBufferBuilder builder;
+  std::string value;
+  Message message;
+  message.subject = "s";
+  message.payload = "hello";
+  const std::string key = MessageKey(1, 2);
+  EncodeMessageRecord(key, message, &builder, &value);
+  for (size_t byte = 0; byte < value.size(); ++byte) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string flipped = value;
+      flipped[byte] = static_cast<char>(flipped[byte] ^ (1 << bit));
+      StoredMessage out;
+      absl::Status status = DecodeMessageRecord(key, flipped, &out);
+      EXPECT_TRUE(absl::IsDataLoss(status)) << "byte " << byte << " bit " << bit;
+    }
+  }
+  StoredMessage out;
+  EXPECT_TRUE(absl::IsDataLoss(DecodeMessageRecord(key, value.substr(0, 5), &out)));
+  // The same bytes under another key do not verify either.
+  EXPECT_EQ(DecodeMessageRecord(MessageKey(1, 3), value, &out).message(), "checksum mismatch");
+}
+
+TEST(StoreRecordTest, StreamSubjectConsumerAndMetaRoundTrip) {
+  flatbuffers::FlatBufferBuilder builder;
+  std::string value;
+  StreamRecord record;
+  record.config.name = "ORDERS";
+  record.config.subjects = {"orders.>", "x"};
+  record.config.max_msgs = 10;
+  record.config.max_age_ns = 99;
+  record.config.discard = DiscardPolicy::kNew;
+  record.config.storage = StorageKind::kMemory;
+  record.config.discard_new_per_subject = true;
+  record.config.opaque = "{}";
+  record.first_seq = 3;
+  record.last_seq = 9;
+  record.msgs = 4;
+  record.bytes = 400;
+  record.first_ts_ns = 1;
+  record.last_ts_ns = 2;
+  EncodeStreamRecord("k", record, &builder, &value);
+  StreamRecord decoded;
+  ASSERT_TRUE(DecodeStreamRecord("k", value, &decoded).ok());
+  EXPECT_EQ(decoded, record);
+
+  SubjectState state{2, 3, 9};
+  EncodeSubjectRecord("s", state, &builder, &value);
+  SubjectState decoded_state;
+  ASSERT_TRUE(DecodeSubjectRecord("s", value, &decoded_state).ok());
+  EXPECT_EQ(decoded_state, state);
+
+  ConsumerRecord consumer;
+  consumer.name = "c";
+  consumer.config = "cfg";
+  consumer.state.delivered = {4, 8};
+  consumer.state.ack_floor = {1, 2};
+  consumer.state.pending[5] = {3, 77};
+  consumer.state.redelivered[5] = 1;
+  EncodeConsumerRecord("c", consumer, &builder, &value);
+  ConsumerRecord decoded_consumer;
+  ASSERT_TRUE(DecodeConsumerRecord("c", value, &decoded_consumer).ok());
+  EXPECT_EQ(decoded_consumer, consumer);
+
+  EncodeMetaRecord("m", kFormatVersion, &builder, &value);
+  uint32_t version = 0;
+  ASSERT_TRUE(DecodeMetaRecord("m", value, &version).ok());
+  EXPECT_EQ(version, kFormatVersion);
+}
+
+}  // namespace
+}  // namespace na::store::rocks
