@@ -190,5 +190,46 @@ TEST_F(AuthTest, UserWithoutPermissionsMayDoAnything) {
   ASSERT_OK(carol->Expect("MSG a.hidden 1 1\r\nz\r\nPONG\r\n"));
 }
 
+constexpr absl::string_view kResponsesConfig = R"(
+authorization {
+  default_permissions: { publish: { deny: ["forbidden.>"] } }
+  users = [
+    { user: svc, password: ps,
+      permissions: { subscribe: "svc.>", publish: { deny: ">" }, allow_responses: true } }
+    { user: carol, password: pc, permissions: { publish: ">", subscribe: ">" } }
+    { user: dave, password: pd }
+  ]
+}
+no_auth_user: dave
+)";
+
+TEST_F(AuthTest, AllowResponsesPermitsOneReplyToTheRequestsReplySubject) {
+  StartServer(std::string(kResponsesConfig));
+  ASSERT_OK_AND_ASSIGN(auto svc, Connected(port(), R"({"verbose":false,"user":"svc",)"
+                                                   R"("pass":"ps"})"));
+  ASSERT_OK(svc->Send("SUB svc.x 1\r\nPING\r\n"));
+  ASSERT_OK(svc->Expect("PONG\r\n"));
+  ASSERT_OK_AND_ASSIGN(auto carol, Connected(port(), R"({"verbose":false,"user":"carol",)"
+                                                     R"("pass":"pc"})"));
+  ASSERT_OK(carol->Send("SUB _INBOX.1 1\r\nPUB svc.x _INBOX.1 2\r\nhi\r\nPING\r\n"));
+  ASSERT_OK(carol->Expect("PONG\r\n"));
+  ASSERT_OK(svc->Expect("MSG svc.x 1 _INBOX.1 2\r\nhi\r\n"));
+  // The first reply is allowed (max 1 by default); the second is a violation.
+  ASSERT_OK(svc->Send("PUB _INBOX.1 2\r\nok\r\nPUB _INBOX.1 2\r\nok\r\nPING\r\n"));
+  ASSERT_OK(svc->Expect(Err("Permissions Violation for Publish to \"_INBOX.1\"") + "PONG\r\n"));
+  ASSERT_OK(carol->Expect("MSG _INBOX.1 1 2\r\nok\r\n"));
+  EXPECT_OK(carol->ExpectNothing());
+  ASSERT_OK(svc->Send("PUB other 2\r\nok\r\nPING\r\n"));
+  ASSERT_OK(svc->Expect(Err("Permissions Violation for Publish to \"other\"") + "PONG\r\n"));
+}
+
+TEST_F(AuthTest, NoAuthUserBindsCredentiallessClientsWithDefaultPermissions) {
+  StartServer(std::string(kResponsesConfig));
+  ASSERT_OK_AND_ASSIGN(auto dave, Connected(port()));
+  ASSERT_OK(dave->Send("SUB fine 1\r\nPUB forbidden.x 1\r\nx\r\nPUB fine 1\r\ny\r\nPING\r\n"));
+  ASSERT_OK(dave->Expect(Err("Permissions Violation for Publish to \"forbidden.x\"") +
+                         "MSG fine 1 1\r\ny\r\nPONG\r\n"));
+}
+
 }  // namespace
 }  // namespace na::conformance
