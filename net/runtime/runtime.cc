@@ -19,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/base/check.h"
+#include "net/runtime/listen_socket.h"
 
 namespace na::net {
 namespace {
@@ -34,15 +35,6 @@ int64_t ClockNs(clockid_t clock) {
   struct timespec ts;
   clock_gettime(clock, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-std::string ErrnoText(int err) {
-  char buf[128];
-  // GNU strerror_r returns the message pointer (which may not be buf).
-  // Lower-cased like Go's syscall errors, which the reference's messages carry.
-  std::string text = strerror_r(err, buf, sizeof(buf));
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
-  return text;
 }
 
 void CloseFd(int& fd) {
@@ -105,50 +97,11 @@ absl::Status Runtime::Listen() {
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, signal_fd_, &ev);
   }
 
-  const std::string port_text = absl::StrCat(options_.port < 0 ? 0 : options_.port);
-  struct addrinfo hints = {};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  struct addrinfo* found = nullptr;
-  const char* node = options_.host.empty() ? nullptr : options_.host.c_str();
-  const int gai = getaddrinfo(node, port_text.c_str(), &hints, &found);
-  if (gai != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("lookup ", options_.host, ": ", gai_strerror(gai)));
-  }
-  std::string last_error = "no address";
-  for (struct addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) {
-      last_error = absl::StrCat("socket: ", ErrnoText(errno));
-      continue;
-    }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-      last_error = absl::StrCat("bind: ", ErrnoText(errno));
-      ::close(fd);
-      continue;
-    }
-    if (listen(fd, options_.listen_backlog) != 0) {
-      last_error = absl::StrCat("listen: ", ErrnoText(errno));
-      ::close(fd);
-      continue;
-    }
-    listen_fd_ = fd;
-    break;
-  }
-  freeaddrinfo(found);
-  if (listen_fd_ < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("listen tcp ", options_.host, ":", port_text, ": ", last_error));
-  }
-  sockaddr_storage addr = {};
-  socklen_t len = sizeof(addr);
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::string ip;
-  PeerAddress(addr, &ip, &bound_port_);
+  absl::StatusOr<BoundSocket> bound =
+      ListenTcp(options_.host, options_.port, options_.listen_backlog);
+  if (!bound.ok()) return bound.status();
+  listen_fd_ = bound->fd;
+  bound_port_ = bound->port;
 
   ev.events = EPOLLIN;
   ev.data.u64 = kListenerTag;
