@@ -339,6 +339,7 @@ void ClientParser::SaveSplitState(absl::string_view bytes) {
         };
         pending_pub_.subject = relocate(pending_pub_.subject);
         pending_pub_.reply = relocate(pending_pub_.reply);
+        pending_pub_.args = relocate(pending_pub_.args);
         pub_line_ = pub_args_;
         pub_line_owned_ = true;
       }
@@ -408,6 +409,7 @@ ParseError ClientParser::DispatchLine(absl::string_view line, ClientOpHandler& h
     case Verb::kSub: {
       const int count = SplitFields(line, /*line_breaks_separate=*/true, fields);
       SubOp op;
+      op.args = line;
       if (count == 2) {
         op.subject = fields[0];
         op.sid = fields[1];
@@ -425,6 +427,7 @@ ParseError ClientParser::DispatchLine(absl::string_view line, ClientOpHandler& h
     case Verb::kUnsub: {
       const int count = SplitFields(line, /*line_breaks_separate=*/true, fields);
       UnsubOp op;
+      op.args = line;
       if (count == 1 || count == 2) {
         op.sid = fields[0];
       } else {
@@ -460,6 +463,7 @@ ParseError ClientParser::DispatchPubLine(absl::string_view line, ClientOpHandler
     return Fail(bad_args);
   }
   PubOp op;
+  op.args = line;
   op.subject = fields[0];
   if (count == 2 + sizes) op.reply = fields[1];
   op.total_bytes = ParseSize(fields[count - 1]);

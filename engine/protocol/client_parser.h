@@ -30,17 +30,22 @@ struct PubOp {
   int64_t header_bytes = -1;
   int64_t total_bytes = 0;
   absl::string_view payload;  // total_bytes long; empty in OnPubArgs
+  // The argument text as received (after the verb's separators, without the line end), which
+  // is what the reference's trace log quotes: "<<- [PUB foo  2]".
+  absl::string_view args;
 };
 
 struct SubOp {
   absl::string_view subject;
   absl::string_view queue;  // empty when absent
   absl::string_view sid;
+  absl::string_view args;  // as in PubOp
 };
 
 struct UnsubOp {
   absl::string_view sid;
-  int64_t max_msgs = -1;  // -1 when absent
+  int64_t max_msgs = -1;   // -1 when absent
+  absl::string_view args;  // as in PubOp
 };
 
 // What the handler tells the parser after an operation.
