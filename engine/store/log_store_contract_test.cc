@@ -3,16 +3,13 @@
 // Each case states behaviour a JetStream user would see (sequences, limits, exact nats error
 // texts, purge results, what survives a crash). A Harness opens a store, can "crash" it (drop
 // everything not synced) and reopen it.
-#include <unistd.h>
-
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/store/log_store.h"
-#include "engine/store/mem_log_store.h"
-#include "engine/store/rocks/rocks_log_store.h"
+#include "engine/store/log_store_test_harness.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -21,54 +18,6 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-class MemHarness {
- public:
-  void Open() { store_ = std::make_unique<MemLogStore>(); }
-  LogStore& store() { return *store_; }
-  // Power cut: everything not synced is gone.
-  void Crash() { store_->Crash(); }
-
- private:
-  std::unique_ptr<MemLogStore> store_;
-};
-
-class RocksHarness {
- public:
-  RocksHarness() {
-    const testing::TestInfo* info = testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = absl::StrCat(info->test_suite_name(), "_", info->name());
-    for (char& c : name) {
-      if (c == '/' || c == '<' || c == '>' || c == ',' || c == ' ') c = '_';
-    }
-    path_ = absl::StrCat(testing::TempDir(), "na_store_contract_", getpid(), "_", name);
-  }
-  ~RocksHarness() {
-    store_.reset();
-    (void)rocks::DestroyRocksLogStore(path_);
-  }
-  void Open() {
-    (void)rocks::DestroyRocksLogStore(path_);
-    Reopen();
-  }
-  LogStore& store() { return *store_; }
-  // Closing without Sync drops the staged batch, exactly what a power cut does to it.
-  void Crash() {
-    store_.reset();
-    Reopen();
-  }
-
- private:
-  void Reopen() {
-    rocks::RocksLogStoreOptions options;
-    options.path = path_;
-    auto store = rocks::RocksLogStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-  }
-  std::string path_;
-  std::unique_ptr<rocks::RocksLogStore> store_;
-};
 
 template <typename Harness>
 class LogStoreContractTest : public ::testing::Test {
