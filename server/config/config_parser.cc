@@ -238,10 +238,12 @@ absl::StatusOr<ConfigValue> Parser::ParseDocument() {
   ConfigValue root = ConfigValue::Map(SourceLocation{file_, 1, 1});
   MapScope scope(this, &root);
   while (true) {
-    // A JSON document's outer braces are skipped like white space (nats-server lexTop).
+    // A JSON document's opening brace is skipped like white space (nats-server lexTop); its
+    // closing brace ends the last value (ExpectTopValueEnd) or, on a line of its own, is read as
+    // a key without a value at the end of input, which is dropped.
     while (!AtEnd()) {
       SkipSpaceAndComments(/*newlines=*/true);
-      if (AtEnd() || (Peek() != '{' && Peek() != '}')) break;
+      if (AtEnd() || Peek() != '{') break;
       Advance();
     }
     if (AtEnd()) break;

@@ -334,6 +334,9 @@ TEST_F(ConfigParserTest, JsonIsValidConfig) {
       R"({"port":4222,"debug":true,"cluster":{"name":"c","routes":["a","b"]}})");
   EXPECT_EQ(Render("{\n  \"port\": 4222,\n  \"ratio\": 0.5,\n  \"tags\": [\"x\"]\n}\n"),
             R"({"port":4222,"ratio":0.5,"tags":["x"]})");
+  // A closing brace on its own line is a key (nats-server lexTop): dropped at the end, but
+  // "}\n{" opens a map that never closes (nats-server -t: "Unexpected EOF processing map.").
+  EXPECT_EQ(ErrorOf("port: 4222\n}\n{\n"), "main.conf:4:1: Unexpected EOF processing map.");
 }
 
 TEST_F(ConfigParserTest, Locations) {
