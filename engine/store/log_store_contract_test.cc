@@ -203,6 +203,55 @@ TYPED_TEST(LogStoreContractTest, MaxBytesDiscardNewUsesNatsComparison) {
   EXPECT_EQ(rejected.status.message(), "maximum bytes exceeded");
 }
 
+// Sequences, rejections and final state observed from nats-server 2.9.10 (nats.go publishing
+// into streams with these configs; payloads of n 'x' bytes on a 3-byte subject).
+TYPED_TEST(LogStoreContractTest, ReproducesNatsServerObservations) {
+  struct Publish {
+    int payload_bytes;
+    uint64_t seq;  // 0: rejected with `error`
+    absl::string_view error;
+  };
+  struct Case {
+    StreamConfig config;
+    std::vector<Publish> publishes;
+    uint64_t msgs, bytes, first_seq, last_seq;
+  };
+  std::vector<Case> cases(4);
+  cases[0].config.storage = StorageKind::kMemory;
+  cases[0].config.max_bytes = 60;
+  cases[0].config.discard = DiscardPolicy::kNew;
+  cases[0].publishes = {{10, 1, ""}, {25, 2, ""}, {11, 3, ""}, {10, 4, ""}};
+  cases[0].msgs = 2, cases[0].bytes = 59, cases[0].first_seq = 3, cases[0].last_seq = 4;
+  cases[1].config.max_bytes = 120;
+  cases[1].config.discard = DiscardPolicy::kNew;
+  cases[1].publishes = {{10, 1, ""}, {40, 2, ""}, {50, 0, kErrMaxBytes}, {1, 3, ""}};
+  cases[1].msgs = 2, cases[1].bytes = 107, cases[1].first_seq = 2, cases[1].last_seq = 3;
+  cases[2].config.max_msg_size_bytes = 10;
+  cases[2].publishes = {{10, 1, ""}, {11, 0, kErrMessageTooLarge}};
+  cases[2].msgs = 1, cases[2].bytes = 43, cases[2].first_seq = 1, cases[2].last_seq = 1;
+  cases[3].config.max_msgs_per_subject = 1;
+  cases[3].config.discard = DiscardPolicy::kNew;
+  cases[3].config.discard_new_per_subject = true;
+  cases[3].publishes = {{1, 1, ""}, {1, 0, kErrMaxMsgsPerSubject}};
+  cases[3].msgs = 1, cases[3].bytes = 34, cases[3].first_seq = 1, cases[3].last_seq = 1;
+  StreamId id = 10;
+  for (Case& c : cases) {
+    c.config.name = absl::StrCat("S", id);
+    this->Create(c.config, id);
+    for (const Publish& publish : c.publishes) {
+      AppendResult result = this->Put("S.a", std::string(publish.payload_bytes, 'x'), 1, id);
+      EXPECT_EQ(result.seq, publish.seq) << "stream " << id;
+      EXPECT_EQ(result.status.message(), publish.error) << "stream " << id;
+    }
+    StreamState state = *this->store().GetStreamState(id, {});
+    EXPECT_EQ(state.msgs, c.msgs) << "stream " << id;
+    EXPECT_EQ(state.bytes, c.bytes) << "stream " << id;
+    EXPECT_EQ(state.first_seq, c.first_seq) << "stream " << id;
+    EXPECT_EQ(state.last_seq, c.last_seq) << "stream " << id;
+    id++;
+  }
+}
+
 TYPED_TEST(LogStoreContractTest, MaxMsgsPerSubjectKeepsNewestPerSubject) {
   StreamConfig config = this->Config();
   config.max_msgs_per_subject = 2;
