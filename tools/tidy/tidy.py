@@ -47,7 +47,7 @@ def main():
                     continue
                 path = os.path.join(dirpath, name)
                 rel = os.path.relpath(path, ROOT)
-                is_test = "_test." in name or "/testing/" in rel or "_benchmark." in name
+                is_test = "_test" in name or "/testing/" in rel or "_benchmark." in name
                 with open(path, encoding="utf-8", errors="replace") as f:
                     lines = f.read().split("\n")
                 for no, line in enumerate(lines, 1):
