@@ -9,7 +9,7 @@
 #include "engine/base/check.h"
 #include "engine/base/limits.h"
 #include "engine/client/client_log.h"
-#include "engine/client/msg_line.h"
+#include "engine/protocol/encode.h"
 #include "engine/subject/subject.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
@@ -128,30 +128,23 @@ void Client::HandleParseError(protocol::ParseError error) {
     AuthViolation();
     return;
   }
-  switch (error) {
-    case protocol::ParseError::kNone:
-      return;
-    case protocol::ParseError::kUnknownOperation:
-    case protocol::ParseError::kBadPayloadTerminator:
-      SendErr("Unknown Protocol Operation");
-      Log(io::LogLevel::kError,
-          absl::StrCat("Client parser ERROR: ", protocol::ParseErrorText(error)));
-      Close(ClosedState::kProtocolViolation, io::CloseMode::kFlush);
-      return;
-    case protocol::ParseError::kControlLineTooLong:
-      SendErr("maximum control line exceeded");
-      Close(ClosedState::kMaxControlLineExceeded, io::CloseMode::kFlush);
-      Log(io::LogLevel::kError, absl::StrCat("maximum control line exceeded: max_control_line ",
-                                             host_.options().max_control_line_bytes));
-      return;
-    case protocol::ParseError::kBadPubArgs:
-    case protocol::ParseError::kBadHpubArgs:
-    case protocol::ParseError::kBadSubArgs:
-    case protocol::ParseError::kBadUnsubArgs:
-      Log(io::LogLevel::kError, protocol::ParseErrorText(error));
-      Close(ClosedState::kProtocolViolation, io::CloseMode::kFlush);
-      return;
+  if (error == protocol::ParseError::kNone) return;
+  // The -ERR text (or none: a silent close) is the protocol module's mapping of the reference.
+  const absl::string_view reply = protocol::ParseErrorReply(error);
+  if (!reply.empty()) SendErr(reply);
+  if (error == protocol::ParseError::kControlLineTooLong) {
+    Close(ClosedState::kMaxControlLineExceeded, io::CloseMode::kFlush);
+    Log(io::LogLevel::kError, absl::StrCat("maximum control line exceeded: max_control_line ",
+                                           host_.options().max_control_line_bytes));
+    return;
   }
+  if (reply.empty()) {
+    Log(io::LogLevel::kError, protocol::ParseErrorText(error));
+  } else {
+    Log(io::LogLevel::kError,
+        absl::StrCat("Client parser ERROR: ", protocol::ParseErrorText(error)));
+  }
+  Close(ClosedState::kProtocolViolation, io::CloseMode::kFlush);
 }
 
 void Client::OnFlushed(uint64_t bytes_written, bool drained) {
@@ -218,7 +211,10 @@ void Client::OnPingTimer() {
   } else {
     if (pings_out_ + 1 > options.ping_max) {
       if (debug()) Log(io::LogLevel::kDebug, "Stale Client Connection - Closing");
-      Send("-ERR 'Stale Connection'\r\n");
+      // The reference queues this -ERR without tracing it.
+      std::string err;
+      protocol::AppendErrLine("Stale Connection", &err);
+      Send(err);
       Close(ClosedState::kStaleConnection, io::CloseMode::kFlush);
       return;
     }
@@ -262,20 +258,22 @@ bool Client::Send(absl::string_view bytes) {
 void Client::SendErr(absl::string_view text) {
   if (closed_) return;
   if (trace()) TraceOut("-ERR", text);
-  Send(absl::StrCat("-ERR '", text, "'\r\n"));
+  std::string line;
+  protocol::AppendErrLine(text, &line);
+  Send(line);
 }
 
 void Client::SendOk() {
   if (closed_) return;
   if (trace()) TraceOut("OK", "");
-  Send("+OK\r\n");
+  Send(protocol::kOkLine);
 }
 
 void Client::SendPing() {
   rtt_start_mono_ns_ = host_.now().mono_ns;
   ++pings_out_;
   if (trace()) TraceOut("PING", "");
-  Send("PING\r\n");
+  Send(protocol::kPingLine);
 }
 
 // ---- Authentication ---------------------------------------------------------------------------
@@ -377,13 +375,7 @@ Next Client::OnConnect(absl::string_view json) {
 Next Client::OnPubArgs(const protocol::PubOp& op) {
   if (!CheckAuthBeforeConnect()) return Next::kStop;
   const bool has_headers = op.header_bytes >= 0;
-  if (trace()) {
-    std::string args(op.subject);
-    if (!op.reply.empty()) absl::StrAppend(&args, " ", op.reply);
-    if (has_headers) absl::StrAppend(&args, " ", op.header_bytes);
-    absl::StrAppend(&args, " ", op.total_bytes);
-    TraceIn(has_headers ? "HPUB" : "PUB", args);
-  }
+  if (trace()) TraceIn(has_headers ? "HPUB" : "PUB", op.args);
   if (has_headers && !headers_) {
     Log(io::LogLevel::kError, "message headers not supported");
     Close(ClosedState::kProtocolViolation, io::CloseMode::kFlush);
@@ -448,14 +440,14 @@ void Client::Route(const protocol::PubOp& op) {
 
   if (absl::StartsWith(op.subject, "$GNR.") || !PublishAllowed(op.subject)) {
     SendErr(absl::StrCat("Permissions Violation for Publish to ", GoQuote(op.subject)));
-    Log(io::LogLevel::kError, absl::StrCat("Publish Violation - User ", GoQuote(identity_.user),
-                                           ", Subject ", GoQuote(op.subject)));
+    Log(io::LogLevel::kError,
+        absl::StrCat("Publish Violation - ", AuthUserText(), ", Subject ", GoQuote(op.subject)));
     return;
   }
   if (!op.reply.empty() && IsReservedReply(op.reply)) {
     SendErr(absl::StrCat("Permissions Violation for Publish with Reply of ", GoQuote(op.reply)));
-    Log(io::LogLevel::kError, absl::StrCat("Publish Violation - User ", GoQuote(identity_.user),
-                                           ", Reply ", GoQuote(op.reply)));
+    Log(io::LogLevel::kError,
+        absl::StrCat("Publish Violation - ", AuthUserText(), ", Reply ", GoQuote(op.reply)));
     return;
   }
   if (opts_.verbose) SendOk();
@@ -494,9 +486,18 @@ void Client::Route(const protocol::PubOp& op) {
 
   if (!delivered && !op.reply.empty() && opts_.no_responders && !closed_) {
     const subject::MatchResult& replies = host_.sublist().Match(op.reply);
+    // The reference (client.go subForReply) takes the first of the publisher's own plain
+    // subscriptions in its sublist's match order, which engine/subject reproduces.
     for (subject::Subscription* sub : replies.plain) {
       if (sub->owner != this) continue;
-      WriteNoRespondersMsg(op.reply, sub->sid, &line_buf_);
+      const int64_t status_bytes = static_cast<int64_t>(protocol::kNoRespondersHeader.size());
+      line_buf_.clear();
+      protocol::AppendMsg({.subject = op.reply,
+                           .sid = sub->sid,
+                           .reply = {},
+                           .header_bytes = status_bytes,
+                           .total_bytes = status_bytes},
+                          protocol::kNoRespondersHeader, &line_buf_);
       Send(line_buf_);
       break;
     }
@@ -523,30 +524,31 @@ bool Client::Deliver(const Client* publisher, subject::Subscription* sub, const 
   }
 
   // Subscribers that did not ask for headers get the body alone, as a MSG.
-  int64_t header_bytes = msg.header_bytes;
-  absl::string_view payload = msg.payload;
-  if (header_bytes >= 0 && !headers_) {
-    payload.remove_prefix(std::min<size_t>(static_cast<size_t>(header_bytes), payload.size()));
-    header_bytes = -1;
-  }
+  const protocol::Delivery delivery =
+      protocol::ShapeForSubscriber(msg.header_bytes, msg.payload, headers_);
+  const absl::string_view payload = delivery.payload;
   ++out_msgs_;
   out_bytes_ += payload.size();
   node::NodeCounters& counters = host_.mutable_counters();
   ++counters.out_msgs;
   counters.out_bytes += payload.size();
 
-  WriteMsgLine(msg.subject, sub->sid, msg.reply, header_bytes, static_cast<int64_t>(payload.size()),
-               &line_buf_);
-  const size_t line_bytes = line_buf_.size();
+  const protocol::MsgLine line{.subject = msg.subject,
+                               .sid = sub->sid,
+                               .reply = msg.reply,
+                               .header_bytes = delivery.header_bytes,
+                               .total_bytes = delivery.total_bytes()};
+  line_buf_.clear();
   if (payload.size() <= kCoalescePayloadBytes) {
-    line_buf_.append(payload.data(), payload.size());
-    line_buf_.append("\r\n", 2);
+    protocol::AppendMsg(line, payload, &line_buf_);
     Send(line_buf_);
-  } else if (Send(line_buf_) && Send(payload)) {
-    Send("\r\n");
+  } else {
+    protocol::AppendMsgLine(line, &line_buf_);
+    if (Send(line_buf_) && Send(payload)) Send(protocol::kCrLf);
   }
   if (trace() && !closed_) {
-    TraceOut(absl::string_view(line_buf_.data(), line_bytes - 2), "");
+    const size_t line_bytes = protocol::MsgLineSize(line);
+    TraceOut(absl::string_view(line_buf_.data(), line_bytes - protocol::kCrLf.size()), "");
   }
 
   // allow_responses: the requester's reply subject becomes publishable for this connection.
@@ -568,24 +570,20 @@ bool Client::Deliver(const Client* publisher, subject::Subscription* sub, const 
 
 Next Client::OnSub(const protocol::SubOp& op) {
   if (!CheckAuthBeforeConnect()) return Next::kStop;
-  if (trace()) {
-    TraceIn("SUB", op.queue.empty() ? absl::StrCat(op.subject, " ", op.sid)
-                                    : absl::StrCat(op.subject, " ", op.queue, " ", op.sid));
-  }
+  if (trace()) TraceIn("SUB", op.args);
   activity_in_read_ = true;
   const auth::Permissions* perms = identity_.permissions.get();
   if (perms != nullptr &&
       (!perms->SubscribeAllowed(op.subject, op.queue) || op.queue == kSysGroup)) {
     if (op.queue.empty()) {
       SendErr(absl::StrCat("Permissions Violation for Subscription to ", GoQuote(op.subject)));
-      Log(io::LogLevel::kError,
-          absl::StrCat("Subscription Violation - User ", GoQuote(identity_.user), ", Subject ",
-                       GoQuote(op.subject), ", SID ", op.sid));
+      Log(io::LogLevel::kError, absl::StrCat("Subscription Violation - ", AuthUserText(),
+                                             ", Subject ", GoQuote(op.subject), ", SID ", op.sid));
     } else {
       SendErr(absl::StrCat("Permissions Violation for Subscription to ", GoQuote(op.subject),
                            " using queue ", GoQuote(op.queue)));
       Log(io::LogLevel::kError,
-          absl::StrCat("Subscription Violation - User ", GoQuote(identity_.user), ", Subject ",
+          absl::StrCat("Subscription Violation - ", AuthUserText(), ", Subject ",
                        GoQuote(op.subject), ", Queue: ", GoQuote(op.queue), ", SID ", op.sid));
     }
     return closed_ ? Next::kStop : Next::kContinue;
@@ -593,7 +591,10 @@ Next Client::OnSub(const protocol::SubOp& op) {
   const int max_tokens = host_.options().max_sub_tokens;
   if (max_tokens > 0 && subject::TokenCount(op.subject) > max_tokens) {
     SendErr(absl::StrCat("Permissions Violation for Subscription to ", GoQuote(op.subject),
-                         " (too many tokens)"));
+                         ", too many tokens"));
+    Log(io::LogLevel::kError,
+        absl::StrCat("Subscription Violation Too Many Tokens - ", AuthUserText(), ", Subject ",
+                     GoQuote(op.subject), ", SID ", op.sid));
     return closed_ ? Next::kStop : Next::kContinue;
   }
   const int max_subs = host_.options().max_subscriptions;
@@ -625,10 +626,7 @@ Next Client::OnSub(const protocol::SubOp& op) {
 
 Next Client::OnUnsub(const protocol::UnsubOp& op) {
   if (!CheckAuthBeforeConnect()) return Next::kStop;
-  if (trace()) {
-    TraceIn("UNSUB",
-            op.max_msgs >= 0 ? absl::StrCat(op.sid, " ", op.max_msgs) : std::string(op.sid));
-  }
+  if (trace()) TraceIn("UNSUB", op.args);
   activity_in_read_ = true;
   subject::Subscription* sub = nullptr;
   bool remove = false;
@@ -663,7 +661,7 @@ Next Client::OnPing() {
     TraceIn("PING", "");
     TraceOut("PONG", "");
   }
-  Send("PONG\r\n");
+  Send(protocol::kPongLine);
   last_client_ping_mono_ns_ = host_.now().mono_ns;
   return closed_ ? Next::kStop : Next::kContinue;
 }
@@ -717,6 +715,14 @@ void Client::CancelTimer(TimerKind kind) {
 }
 
 // ---- Logging ----------------------------------------------------------------------------------
+
+std::string Client::AuthUserText() const {
+  // The reference's getAuthUser: the CONNECT credentials (no_auth_user fills in the user).
+  if (!opts_.nkey.empty()) return absl::StrCat("Nkey ", GoQuote(opts_.nkey));
+  if (!identity_.user.empty()) return absl::StrCat("User ", GoQuote(identity_.user));
+  if (!opts_.user.empty()) return absl::StrCat("User ", GoQuote(opts_.user));
+  return "User \"N/A\"";
+}
 
 bool Client::debug() const { return host_.options().debug; }
 bool Client::trace() const { return host_.options().trace; }

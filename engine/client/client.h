@@ -114,6 +114,8 @@ class Client final : public protocol::ClientOpHandler {
   void TraceOut(absl::string_view op, absl::string_view args);
   void TracePayload(absl::string_view payload);
   void UpdateLogPrefix();
+  // "User \"name\"" (or Nkey, or User "N/A") as the reference names a client in violations.
+  std::string AuthUserText() const;
 
   ClientHost& host_;
   const io::ConnId conn_;

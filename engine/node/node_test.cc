@@ -226,6 +226,22 @@ TEST_F(NodeTest, NoResponders) {
   EXPECT_EQ(Take(2), "MSG q 5 r3 1\r\nx\r\nPONG\r\n");
 }
 
+// With several of the publisher's subscriptions matching the reply subject, the no-responders
+// status names the first in the reference's match order ('>' before deeper levels, a literal
+// token before '*' at the same level). Observed on nats-server 2.9.10 with fresh subjects.
+TEST_F(NodeTest, NoRespondersNamesFirstSubscriptionInReferenceMatchOrder) {
+  Open(1);
+  In(1,
+     "CONNECT {\"verbose\":false,\"headers\":true,\"no_responders\":true}\r\n"
+     "SUB r.x 2\r\nSUB r.> 1\r\nSUB r.* 3\r\nPUB nobody r.x 1\r\nx\r\n");
+  EXPECT_EQ(Take(1), "HMSG r.x 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\n");
+  Open(2);
+  In(2,
+     "CONNECT {\"verbose\":false,\"headers\":true,\"no_responders\":true}\r\n"
+     "SUB a.*.c 3\r\nSUB a.b.* 2\r\nSUB a.b.c 4\r\nPUB nobody a.b.c 1\r\nx\r\n");
+  EXPECT_EQ(Take(2), "HMSG a.b.c 3 16 16\r\nNATS/1.0 503\r\n\r\n\r\n");
+}
+
 TEST_F(NodeTest, QueueGroupsDeliverOncePerGroupAndReachEveryMember) {
   Open(1);
   Open(2);
@@ -282,6 +298,22 @@ TEST_F(NodeTest, ParserErrors) {
   In(4, "PUB a 1\r\nxyz\r\n");
   EXPECT_EQ(Take(4), "-ERR 'Unknown Protocol Operation'\r\n");
   EXPECT_TRUE(Closed(4));
+  // A bare UNSUB has no separator after the verb: unknown operation. With a separator but no
+  // or too many arguments, the reference closes without a word.
+  const std::pair<const char*, const char*> unsubs[] = {
+      {"UNSUB\r\n", "-ERR 'Unknown Protocol Operation'\r\n"},
+      {"UNSUB \r\n", ""},
+      {"UNSUB 1 2 3\r\n", ""},
+      {"unsub\t\r\n", ""},
+  };
+  io::ConnId conn = 10;
+  for (const auto& [in, out] : unsubs) {
+    Open(conn);
+    In(conn, absl::StrCat("CONNECT {\"verbose\":false}\r\n", in));
+    EXPECT_EQ(Take(conn), out) << in;
+    EXPECT_TRUE(Closed(conn)) << in;
+    ++conn;
+  }
 }
 
 TEST_F(NodeTest, Limits) {
@@ -454,6 +486,37 @@ TEST_F(NodeTest, TraceLinesInReferenceFormat) {
       "127.0.0.1:50004 - cid:4 - \"x\" - <-> [DELSUB 1]",
   };
   EXPECT_EQ(fx_.logs, want);
+}
+
+// The reference traces the argument text as it arrived (runs of spaces and tabs kept), wherever
+// the reads split it, and -ERR text without quotes. Observed with nats-server 2.9.10 -V.
+TEST_F(NodeTest, TraceQuotesRawArgumentsAcrossSplitReads) {
+  Options options;
+  options.trace = true;
+  options.max_sub_tokens = 2;
+  Make(options);
+  Open(4);
+  In(4, "CONNECT {\"verbose\":false}\r\nSUB  foo   1 \r\nPUB foo");
+  In(4, "  2\r\nh");
+  In(4, "i\r\nUNSUB 1  5\r\nSUB a.b.c\tq  3 \r\nUNSUB\t1\r\n");
+  const std::string p = "127.0.0.1:50004 - cid:4 - ";
+  const std::vector<std::string> want = {
+      p + "<<- [CONNECT {\"verbose\":false}]",
+      p + "<<- [SUB foo   1 ]",
+      p + "<<- [PUB foo  2]",
+      p + "<<- MSG_PAYLOAD: [\"hi\"]",
+      p + "->> [MSG foo 1 2]",
+      p + "<<- [UNSUB 1  5]",
+      p + "<<- [SUB a.b.c\tq  3 ]",
+      p + "->> [-ERR Permissions Violation for Subscription to \"a.b.c\", too many tokens]",
+      p + "Subscription Violation Too Many Tokens - User \"N/A\", Subject \"a.b.c\", SID 3",
+      p + "<<- [UNSUB 1]",
+      p + "<-> [DELSUB 1]",
+  };
+  EXPECT_EQ(fx_.logs, want);
+  EXPECT_EQ(Take(4),
+            "MSG foo 1 2\r\nhi\r\n"
+            "-ERR 'Permissions Violation for Subscription to \"a.b.c\", too many tokens'\r\n");
 }
 
 Options AuthOptionsForTest() {
