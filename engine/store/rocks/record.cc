@@ -25,10 +25,17 @@ void Seal(absl::string_view key, flatbuffers::FlatBufferBuilder* builder, std::s
   out->append(trailer, kChecksumBytes);
 }
 
+// FlatBuffers reads scalars in place and needs them aligned (8 bytes for our tables); bytes from
+// a RocksDB block can sit at any address, so those are copied into `storage` first.
 template <typename Table>
-absl::Status Open(absl::string_view key, absl::string_view value, const Table** table) {
+absl::Status Open(absl::string_view key, absl::string_view value, std::string* storage,
+                  const Table** table) {
   absl::string_view body;
   if (absl::Status status = VerifyRecord(key, value, &body); !status.ok()) return status;
+  if (reinterpret_cast<uintptr_t>(body.data()) % alignof(uint64_t) != 0) {
+    storage->assign(body.data(), body.size());
+    body = *storage;
+  }
   flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(body.data()), body.size());
   if (!verifier.VerifyBuffer<Table>(nullptr)) return Corrupt("record fails FlatBuffers verify");
   *table = flatbuffers::GetRoot<Table>(body.data());
@@ -86,7 +93,8 @@ void EncodeMessageRecord(absl::string_view key, const Message& message,
 absl::Status DecodeMessageRecord(absl::string_view key, absl::string_view value,
                                  StoredMessage* out) {
   const fb::MessageRecord* record = nullptr;
-  if (absl::Status status = Open(key, value, &record); !status.ok()) return status;
+  std::string storage;
+  if (absl::Status status = Open(key, value, &storage, &record); !status.ok()) return status;
   out->timestamp_ns = record->timestamp_ns();
   absl::string_view subject = View(record->subject());
   absl::string_view headers = View(record->headers());
@@ -120,7 +128,8 @@ void EncodeStreamRecord(absl::string_view key, const StreamRecord& record,
 
 absl::Status DecodeStreamRecord(absl::string_view key, absl::string_view value, StreamRecord* out) {
   const fb::StreamRecord* record = nullptr;
-  if (absl::Status status = Open(key, value, &record); !status.ok()) return status;
+  std::string storage;
+  if (absl::Status status = Open(key, value, &storage, &record); !status.ok()) return status;
   const fb::StreamConfigRecord* config = record->config();
   if (config == nullptr) return Corrupt("stream record without a config");
   if (config->discard() > static_cast<uint8_t>(DiscardPolicy::kNew)) {
@@ -165,7 +174,8 @@ void EncodeSubjectRecord(absl::string_view key, const SubjectState& state,
 absl::Status DecodeSubjectRecord(absl::string_view key, absl::string_view value,
                                  SubjectState* out) {
   const fb::SubjectRecord* record = nullptr;
-  if (absl::Status status = Open(key, value, &record); !status.ok()) return status;
+  std::string storage;
+  if (absl::Status status = Open(key, value, &storage, &record); !status.ok()) return status;
   out->msgs = record->msgs();
   out->first_seq = record->first_seq();
   out->last_seq = record->last_seq();
@@ -200,7 +210,8 @@ void EncodeConsumerRecord(absl::string_view key, const ConsumerRecord& consumer,
 absl::Status DecodeConsumerRecord(absl::string_view key, absl::string_view value,
                                   ConsumerRecord* out) {
   const fb::ConsumerRecord* record = nullptr;
-  if (absl::Status status = Open(key, value, &record); !status.ok()) return status;
+  std::string storage;
+  if (absl::Status status = Open(key, value, &storage, &record); !status.ok()) return status;
   out->name = std::string(View(record->name()));
   out->config = std::string(View(record->config()));
   ConsumerState& s = out->state;
@@ -230,7 +241,8 @@ void EncodeMetaRecord(absl::string_view key, uint32_t format_version,
 absl::Status DecodeMetaRecord(absl::string_view key, absl::string_view value,
                               uint32_t* format_version) {
   const fb::MetaRecord* record = nullptr;
-  if (absl::Status status = Open(key, value, &record); !status.ok()) return status;
+  std::string storage;
+  if (absl::Status status = Open(key, value, &storage, &record); !status.ok()) return status;
   *format_version = record->format_version();
   return absl::OkStatus();
 }

@@ -13,7 +13,8 @@ TEST(StoreRecordTest, MessageRoundTrips) {
   Message message;
   message.subject = "orders.1";
   message.headers = "NATS/1.0\r\n\r\n";
-  message.payload = std::string("pay\0load", 8);
+  const std::string payload("pay\0load", 8);
+  message.payload = payload;
   message.timestamp_ns = -5;
   const std::string key = MessageKey(1, 2);
   EncodeMessageRecord(key, message, &builder, &value);
