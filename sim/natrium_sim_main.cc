@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -142,6 +144,7 @@ int RunSweep(const Flags& flags) {
   const auto start = std::chrono::steady_clock::now();
   check::Coverage coverage;
   std::vector<std::string> failures;
+  absl::btree_map<std::string, uint64_t> kinds;  // violation kind -> seeds that showed it
   double sim_s_total = 0;
   const uint64_t total = flags.seed_last - flags.seed_first + 1;
   uint64_t done = 0;
@@ -153,6 +156,9 @@ int RunSweep(const Flags& flags) {
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!r.ok) {
+      absl::btree_set<std::string> seen;
+      for (const check::Violation& v : r.violations) seen.insert(v.kind);
+      for (const std::string& kind : seen) ++kinds[kind];
       failures.push_back(Repro(flags, seed));
       std::printf("seed %" PRIu64 " FAIL trace_hash %s: [%s] %s\n  repro: %s\n", seed,
                   Hex(r.trace_hash).c_str(), r.violations[0].kind.c_str(),
@@ -172,6 +178,11 @@ int RunSweep(const Flags& flags) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("\nsummary: %" PRIu64 " seeds, %zu failed, simulated %.0fs in %.1fs wall (%.0fx)\n",
               total, failures.size(), sim_s_total, wall_s, wall_s > 0 ? sim_s_total / wall_s : 0);
+  if (!kinds.empty()) {
+    std::string by_kind;
+    for (const auto& [kind, n] : kinds) absl::StrAppend(&by_kind, " ", kind, "=", n);
+    std::printf("failed seeds by violation kind:%s\n", by_kind.c_str());
+  }
   std::printf("coverage: %s\n", coverage.Summary().c_str());
   const std::vector<std::string> never = coverage.NeverReached();
   std::printf("never reached: %s\n", never.empty() ? "(none)" : absl::StrJoin(never, " ").c_str());

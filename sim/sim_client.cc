@@ -218,7 +218,10 @@ void SimClient::OnMsg(const ServerMsg& msg) {
   }
   ActiveSub& sub = it->second;
   const int64_t now = world_.now_ns();
-  if (sub.role == SubRole::kInbox && absl::StartsWith(msg.headers, "NATS/1.0 503")) {
+  // The 503 goes to whichever of our subscriptions matches the reply subject first (nats-server
+  // subForReply), not necessarily the inbox one; it is the server's, not a routed message.
+  if (profile_.requester && msg.payload.empty() && absl::StartsWith(msg.headers, "NATS/1.0 503") &&
+      absl::StartsWith(msg.subject, absl::StrCat("_INBOX.", index_, "."))) {
     world_.coverage().Hit("no_responders");
     uint64_t n = 0;
     if (absl::SimpleAtoi(msg.subject.substr(msg.subject.rfind('.') + 1), &n)) {

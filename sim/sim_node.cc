@@ -188,6 +188,7 @@ void SimNode::Close(io::ConnId conn, io::CloseMode mode) {
   world_.trace().Record(world_.now_ns(), "fx_close", conn, static_cast<uint64_t>(mode), "");
   auto it = conns_.find(conn);
   if (it == conns_.end()) return;
+  if (mode == io::CloseMode::kAbort) world_.coverage().Hit("slow_consumer_cut");
   if (mode == io::CloseMode::kFlush) {
     // What is queued is written past the window, as the kernel would buffer it before the FIN.
     world_.network().NodeWrite(conn, it->second.out);

@@ -33,12 +33,13 @@ struct SubRecord {
   std::string sid;
   std::string filter;
   std::string queue;      // empty: not a queue subscription
-  int64_t max_msgs = -1;  // auto-unsubscribe limit, -1 for none
+  int64_t max_msgs = -1;  // auto-unsubscribe limit sent right after the SUB, -1 for none
   int64_t sent_ns = 0;
   int64_t confirmed_ns = kNever;
   int64_t unsub_sent_ns = kNever;
   bool unsub_confirmed = false;
   int64_t delivered = 0;
+  bool over_max_reported = false;
 };
 
 struct SessionRecord {

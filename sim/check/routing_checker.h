@@ -8,7 +8,8 @@
 //     auto-unsubscribe limit is not exceeded ("over_max_msgs");
 //   - the subscription has not seen this message before ("duplicate");
 //   - messages from one publishing session arrive in publish order ("reordered");
-//   - no queue group (filter, queue) gets the message twice ("queue_group_twice");
+//   - no queue group gets the message twice ("queue_group_twice"); a group is all the queue
+//     subscriptions with one queue name, whatever their filters, as in nats-server;
 //   - a message the server had to reject for size is never delivered ("oversize_delivered").
 // In Finish() it checks exactly-once delivery ("lost") for every subscription whose session was
 // never cut and drained at the end, over the messages confirmed-published after the subscription

@@ -164,14 +164,33 @@ TEST_F(RoutingCheckerTest, DeliveryAfterConfirmedUnsubscribeIsReported) {
   EXPECT_THAT(Kinds(checker_), ElementsAre("after_unsubscribe"));
 }
 
-TEST_F(RoutingCheckerTest, AutoUnsubscribeLimitIsEnforced) {
+TEST_F(RoutingCheckerTest, AutoUnsubscribeLimitIsEnforcedOnceConfirmed) {
   const SubId s = Sub("a.*", "", 1);
   const MsgId m1 = Pub("a.x", 20);
   const MsgId m2 = Pub("a.x", 30);
+  const MsgId m3 = Pub("a.x", 40);
   checker_.Delivered(s, "a.x", m1, 50);
   checker_.Delivered(s, "a.x", m2, 51);
+  checker_.Delivered(s, "a.x", m3, 52);
   End();
-  EXPECT_THAT(Kinds(checker_), ElementsAre("over_max_msgs"));
+  EXPECT_THAT(Kinds(checker_), ElementsAre("over_max_msgs"));  // reported once
+}
+
+TEST_F(RoutingCheckerTest, DeliveriesPastTheLimitBeforeConfirmationAreAllowed) {
+  // The server may route messages between parsing "SUB" and "UNSUB sid 1".
+  SubRecord r;
+  r.session = sub_session_;
+  r.sid = "9";
+  r.filter = "a.*";
+  r.max_msgs = 1;
+  const SubId s = checker_.Subscribed(r);
+  const MsgId m1 = Pub("a.x", 1);
+  const MsgId m2 = Pub("a.x", 2);
+  checker_.Delivered(s, "a.x", m1, 3);
+  checker_.Delivered(s, "a.x", m2, 4);
+  checker_.SubConfirmed(s, 10);
+  End();
+  EXPECT_THAT(Kinds(checker_), IsEmpty());
 }
 
 TEST_F(RoutingCheckerTest, QueueGroupGetsEachMessageOnce) {
@@ -191,6 +210,17 @@ TEST_F(RoutingCheckerTest, QueueGroupGetsEachMessageOnce) {
 TEST_F(RoutingCheckerTest, QueueGroupDoubleDeliveryIsReported) {
   const SubId q1 = Sub("a.*", "workers");
   const SubId q2 = Sub("a.*", "workers");
+  const MsgId m1 = Pub("a.x", 20);
+  checker_.Delivered(q1, "a.x", m1, 50);
+  checker_.Delivered(q2, "a.x", m1, 51);
+  End();
+  EXPECT_THAT(Kinds(checker_), ElementsAre("queue_group_twice"));
+}
+
+TEST_F(RoutingCheckerTest, QueueGroupSpansFilters) {
+  // One queue name is one group, whatever the filters (nats-server groups by name).
+  const SubId q1 = Sub("a.*", "workers");
+  const SubId q2 = Sub("a.>", "workers");
   const MsgId m1 = Pub("a.x", 20);
   checker_.Delivered(q1, "a.x", m1, 50);
   checker_.Delivered(q2, "a.x", m1, 51);

@@ -222,7 +222,7 @@ void ToyBroker::Route(io::ConnId from, absl::string_view subject, absl::string_v
       if (sub.queue.empty()) {
         plain.push_back(Target{id, sid});
       } else {
-        groups[absl::StrCat(sub.subject, " ", sub.queue)].push_back(Target{id, sid});
+        groups[sub.queue].push_back(Target{id, sid});
       }
     }
   }
