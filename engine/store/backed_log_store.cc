@@ -211,11 +211,16 @@ absl::Status BackedLogStore::Append(StreamId id, absl::Span<const Message> messa
   NA_ASSIGN_OR_RETURN(Stream * stream, FindStream(id));
   results->resize(messages.size());
   bool changed = false;
+  dirty_subjects_.clear();
   for (size_t i = 0; i < messages.size(); ++i) {
     NA_RETURN_IF_ERROR(AppendOne(id, *stream, messages[i], &(*results)[i]));
     changed = changed || (*results)[i].status.ok();
   }
   if (!changed) return absl::OkStatus();
+  // Subject summaries are written once per call, not once per message.
+  for (const std::string& subject : dirty_subjects_) {
+    NA_RETURN_IF_ERROR(PersistSubject(id, *stream, subject));
+  }
   return PersistRecord(id, *stream);
 }
 
@@ -308,7 +313,7 @@ absl::Status BackedLogStore::AppendOne(StreamId id, Stream& stream, const Messag
     it->second.msgs++;
     it->second.last_seq = seq;
   }
-  NA_RETURN_IF_ERROR(Poison(backend_->PutSubjectRecord(id, it->first, it->second)));
+  if (!dirty_subjects_.contains(it->first)) dirty_subjects_.insert(it->first);
   if (config.max_msgs_per_subject > 0 &&
       it->second.msgs > static_cast<uint64_t>(config.max_msgs_per_subject)) {
     NA_RETURN_IF_ERROR(EnforceSubjectLimit(id, stream, it->first));

@@ -110,6 +110,8 @@ class BackedLogStore : public LogStore {
   absl::btree_map<StreamId, Stream> streams_;
   // Streams deleted since the last Sync: their ids cannot be reused until the delete is durable.
   absl::btree_set<StreamId> deleted_unsynced_;
+  // Subjects appended to during the current Append call, summarized once at its end.
+  absl::btree_set<std::string> dirty_subjects_;
   // Scratch buffers for internal reads, so limit enforcement does not allocate per message.
   StoredMessage scratch_;
   StoredMessage scratch_next_;

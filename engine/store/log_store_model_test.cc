@@ -334,7 +334,9 @@ class LogStoreModelTest : public ::testing::Test {
         auto purged = harness_.store().Purge(1, request);
         auto expected = model.Purge(request);
         ASSERT_EQ(purged.status(), expected.status()) << where;
-        if (purged.ok()) ASSERT_EQ(*purged, *expected) << where << " purge";
+        if (purged.ok()) {
+          ASSERT_EQ(*purged, *expected) << where << " purge";
+        }
       } else if (kind < 75) {
         const uint64_t seq = rng.Below(model.last_seq() + 4);
         auto compacted = harness_.store().Compact(1, seq);

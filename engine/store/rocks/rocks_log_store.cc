@@ -56,13 +56,15 @@ class RocksLogStore::RocksBackend final : public Backend {
   RocksBackend() : batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
 
   ~RocksBackend() override {
+    if (db_ == nullptr) return;
+    // Only synced data ever reaches RocksDB, so flushing the memtables here persists nothing new;
+    // it spares the next open a long WAL replay, and fails harmlessly after a power cut.
+    if (!read_only_) (void)db_->Flush(rocksdb::FlushOptions(), handles_);
     for (rocksdb::ColumnFamilyHandle* handle : handles_) {
-      if (handle != nullptr && db_ != nullptr) (void)db_->DestroyColumnFamilyHandle(handle);
+      (void)db_->DestroyColumnFamilyHandle(handle);
     }
-    if (db_ != nullptr) {
-      (void)db_->Close();
-      delete db_;
-    }
+    (void)db_->Close();
+    delete db_;
   }
 
   absl::Status Open(const RocksLogStoreOptions& options) {
@@ -102,6 +104,7 @@ class RocksLogStore::RocksBackend final : public Backend {
     default_handle_ = handles[0];
     handles_.assign(handles.begin(), handles.end());
     read_options_.verify_checksums = true;
+    read_only_ = options.read_only;
     return CheckFormat(options.read_only);
   }
 
@@ -418,6 +421,7 @@ class RocksLogStore::RocksBackend final : public Backend {
 
   std::unique_ptr<rocksdb::Env> owned_env_;  // outlives db_ (declared first, destroyed last)
   rocksdb::DB* db_ = nullptr;
+  bool read_only_ = false;
   rocksdb::ColumnFamilyHandle* default_handle_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // [default, msgs, subj, ...]
   rocksdb::ReadOptions read_options_;
