@@ -418,6 +418,37 @@ TEST(ParserTest, PayloadCompleteButTerminatorSplit) {
   EXPECT_THAT(recorder.ops(), ElementsAre("PUBARGS foo  -1 5", "PUB foo  -1 5 hello"));
 }
 
+// Keeps copies of the raw argument text of each operation.
+class ArgsHandler : public OpRecorder {
+ public:
+  Next OnPub(const PubOp& op) override {
+    args.emplace_back(op.args);
+    return OpRecorder::OnPub(op);
+  }
+  Next OnSub(const SubOp& op) override {
+    args.emplace_back(op.args);
+    return OpRecorder::OnSub(op);
+  }
+  Next OnUnsub(const UnsubOp& op) override {
+    args.emplace_back(op.args);
+    return OpRecorder::OnUnsub(op);
+  }
+  std::vector<std::string> args;
+};
+
+TEST(ParserTest, RawArgsSurviveSplits) {
+  ClientParser parser(ParserLimits{});
+  ArgsHandler handler;
+  std::string first = "SUB  a\t1\r\nPUB foo  r 5\r\nhe";
+  EXPECT_EQ(parser.Feed(first, handler), ParseError::kNone);
+  first.assign(first.size(), '#');
+  std::string second = "llo\r\nUNSUB 1 ";
+  EXPECT_EQ(parser.Feed(second, handler), ParseError::kNone);
+  second.assign(second.size(), '#');
+  EXPECT_EQ(parser.Feed("2\r\n", handler), ParseError::kNone);
+  EXPECT_THAT(handler.args, ElementsAre("a\t1", "foo  r 5", "1 2"));
+}
+
 TEST(ParserTest, ParseErrorTextNamesTheReferenceMessages) {
   EXPECT_EQ(ParseErrorText(ParseError::kUnknownOperation), "Unknown Protocol Operation");
   EXPECT_EQ(ParseErrorText(ParseError::kControlLineTooLong), "maximum control line exceeded");
