@@ -148,55 +148,85 @@ void Runtime::RuntimeLog(io::LogLevel level, absl::string_view message) {
 RunResult Runtime::Run() {
   NA_CHECK(engine_ != nullptr);
   NA_CHECK_GE(epoll_fd_, 0);
-  struct epoll_event events[kMaxEventsPerTurn];
   while (!stop_requested_.load()) {
-    const int n = epoll_wait(epoll_fd_, events, kMaxEventsPerTurn, ComputeTimeoutMs());
-    if (n < 0 && errno != EINTR) {
-      RuntimeLog(io::LogLevel::kError, absl::StrCat("epoll_wait: ", ErrnoText(errno)));
-      break;
-    }
-    for (int i = 0; i < n; ++i) {
-      const uint64_t tag = events[i].data.u64;
-      const uint32_t ready = events[i].events;
-      if (tag == kListenerTag) {
-        AcceptAll();
-      } else if (tag == kSignalTag) {
-        if (HandleSignals()) stop_requested_.store(true);
-      } else if (tag == kWakeTag) {
-        uint64_t value;
-        ssize_t ignored = read(wake_fd_, &value, sizeof(value));
-        (void)ignored;
-      } else if (tag & kPollSourceTagBase) {
-        auto it = poll_sources_.find(static_cast<int>(tag & ~kPollSourceTagBase));
-        if (it != poll_sources_.end()) it->second->OnReady(ready);
-      } else {
-        Conn* conn = Find(tag);
-        if (conn == nullptr || conn->state == ConnState::kDead) continue;
-        if (conn->state == ConnState::kOpen && (ready & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
-          ReadFrom(*conn);
-        }
-        if (conn->state != ConnState::kDead && (ready & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
-          FlushConn(*conn);
-        }
-      }
-    }
-    const io::Time now = Now();
-    for (const TimerHeap::Due& due : timers_.PopDue(now.mono_ns)) {
-      if (timers_.Claim(due)) Step(io::TimerFired{due.id});
-    }
-    for (auto& [fd, source] : poll_sources_) source->OnTurn();
-    CheckClosingDeadlines(now.mono_ns);
-    if (listener_paused_ && now.mono_ns >= listener_resume_mono_ns_) {
-      listener_paused_ = false;
-      struct epoll_event ev = {};
-      ev.events = EPOLLIN;
-      ev.data.u64 = kListenerTag;
-      epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
-    }
-    FlushDirty();
-    ReapDead();
+    if (!Turn()) break;
   }
   return RunResult{caught_signal_};
+}
+
+void Runtime::Drain(int64_t timeout_ns) {
+  NA_CHECK(engine_ != nullptr);
+  CloseListener();
+  stop_requested_.store(false);
+  const int64_t deadline = ClockNs(CLOCK_MONOTONIC) + timeout_ns;
+  while (!conns_.empty() && ClockNs(CLOCK_MONOTONIC) < deadline && !stop_requested_.load()) {
+    if (!Turn(deadline)) break;
+  }
+}
+
+void Runtime::CloseListener() {
+  if (listen_fd_ < 0) return;
+  if (!listener_paused_) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+  listener_paused_ = false;
+  CloseFd(listen_fd_);
+}
+
+bool Runtime::Turn(int64_t wake_by_mono_ns) {
+  struct epoll_event events[kMaxEventsPerTurn];
+  int timeout_ms = ComputeTimeoutMs();
+  if (wake_by_mono_ns > 0) {
+    const int64_t left_ns = wake_by_mono_ns - ClockNs(CLOCK_MONOTONIC);
+    const int cap_ms = static_cast<int>(std::max<int64_t>(0, (left_ns + 999'999) / 1'000'000));
+    if (timeout_ms < 0 || timeout_ms > cap_ms) timeout_ms = cap_ms;
+  }
+  const int n = epoll_wait(epoll_fd_, events, kMaxEventsPerTurn, timeout_ms);
+  if (n < 0 && errno != EINTR) {
+    RuntimeLog(io::LogLevel::kError, absl::StrCat("epoll_wait: ", ErrnoText(errno)));
+    return false;
+  }
+  for (int i = 0; i < n; ++i) {
+    const uint64_t tag = events[i].data.u64;
+    const uint32_t ready = events[i].events;
+    if (tag == kListenerTag) {
+      AcceptAll();
+    } else if (tag == kSignalTag) {
+      if (HandleSignals()) stop_requested_.store(true);
+    } else if (tag == kWakeTag) {
+      uint64_t value;
+      ssize_t ignored = read(wake_fd_, &value, sizeof(value));
+      (void)ignored;
+    } else if (tag & kPollSourceTagBase) {
+      auto it = poll_sources_.find(static_cast<int>(tag & ~kPollSourceTagBase));
+      if (it != poll_sources_.end()) it->second->OnReady(ready);
+    } else {
+      Conn* conn = Find(tag);
+      if (conn == nullptr || conn->state == ConnState::kDead) continue;
+      if (conn->state == ConnState::kOpen && (ready & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+        ReadFrom(*conn);
+      }
+      if (conn->state != ConnState::kDead && (ready & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
+        FlushConn(*conn);
+      }
+    }
+  }
+  const io::Time now = Now();
+  for (const TimerHeap::Due& due : timers_.PopDue(now.mono_ns)) {
+    if (timers_.Claim(due)) Step(io::TimerFired{due.id});
+  }
+  std::vector<PollSource*> sources;
+  for (auto& [fd, source] : poll_sources_) sources.push_back(source);
+  for (PollSource* source : sources) source->OnTurn();
+  CheckClosingDeadlines(now.mono_ns);
+  if (listener_paused_ && listen_fd_ >= 0 && now.mono_ns >= listener_resume_mono_ns_) {
+    listener_paused_ = false;
+    struct epoll_event ev = {};
+    ev.events = EPOLLIN;
+    ev.data.u64 = kListenerTag;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
+  }
+  FlushDirty();
+  ReapDead();
+  return true;
 }
 
 int Runtime::ComputeTimeoutMs() {
@@ -404,10 +434,7 @@ void Runtime::ReapDead() {
 }
 
 void Runtime::Shutdown() {
-  if (listen_fd_ >= 0) {
-    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
-    CloseFd(listen_fd_);
-  }
+  CloseListener();
   std::vector<io::ConnId> ids;
   for (auto& [id, conn] : conns_) ids.push_back(id);
   for (io::ConnId id : ids) {

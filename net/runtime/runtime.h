@@ -110,6 +110,10 @@ class Runtime : public io::Effects {
   // Thread-safe; Run() returns at the end of the current turn.
   void Stop();
 
+  // Closes the listener and runs loop turns until every connection is gone or `timeout_ns`
+  // passed, so that closes the engine made (Node::Shutdown) can flush.
+  void Drain(int64_t timeout_ns);
+
   // Closes the listener, tells the engine that every open connection ended (ConnClosed with
   // kShutdown), writes what can be written without waiting, and closes every socket.
   void Shutdown();
@@ -150,6 +154,10 @@ class Runtime : public io::Effects {
   static constexpr uint64_t kPollSourceTagBase = 1ull << 62;
   static constexpr io::ConnId kFirstConnId = 1;
 
+  // One loop turn; false when the loop cannot continue. Sleeps no later than wake_by_mono_ns
+  // when that is positive.
+  bool Turn(int64_t wake_by_mono_ns = 0);
+  void CloseListener();
   void Step(const io::Input& input);
   void AcceptAll();
   void ReadFrom(Conn& conn);

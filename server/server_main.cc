@@ -1,0 +1,312 @@
+#include "server/server_main.h"
+
+#include <signal.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "engine/monitor/monitor.h"
+#include "engine/node/node.h"
+#include "net/http/http_server.h"
+#include "net/runtime/runtime.h"
+#include "server/config/config_parser.h"
+#include "server/flags.h"
+#include "server/logger.h"
+#include "server/options_from_config.h"
+#include "server/ports_file.h"
+
+namespace na::server {
+namespace {
+
+constexpr char kExeName[] = "natrium-server";
+// How long shutdown waits for the engine's closes to flush before cutting connections.
+constexpr int64_t kShutdownDrainNs = 1'000'000'000;
+
+std::string JoinHostPort(const std::string& host, int port) {
+  if (host.find(':') != std::string::npos) return absl::StrCat("[", host, "]:", port);
+  return absl::StrCat(host, ":", port);
+}
+
+std::string Basename(const char* path) {
+  std::string p = path != nullptr ? path : kExeName;
+  const size_t slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+uint64_t RandomSeed() {
+  uint64_t seed = 0;
+  if (getrandom(&seed, sizeof(seed), 0) != static_cast<ssize_t>(sizeof(seed))) {
+    seed = static_cast<uint64_t>(net::Now().wall_ns) ^ static_cast<uint64_t>(getpid());
+  }
+  return seed;
+}
+
+// Process facts for /varz: resident memory, CPU use since the previous sample, cores.
+class ProcessSampler {
+ public:
+  ProcessSampler() : last_wall_ns_(net::Now().mono_ns), last_cpu_ns_(CpuNs()) {}
+
+  monitor::RuntimeInfo Sample() {
+    monitor::RuntimeInfo info;
+    const io::Time now = net::Now();
+    info.now_wall_ns = now.wall_ns;
+    info.cores = static_cast<int>(std::thread::hardware_concurrency());
+    if (info.cores <= 0) info.cores = 1;
+    long pages_total = 0, pages_resident = 0;
+    if (FILE* f = fopen("/proc/self/statm", "r")) {
+      if (fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+      fclose(f);
+    }
+    info.mem_bytes = static_cast<int64_t>(pages_resident) * sysconf(_SC_PAGESIZE);
+    const int64_t cpu_ns = CpuNs();
+    const int64_t wall_ns = now.mono_ns - last_wall_ns_;
+    if (wall_ns > 0) {
+      // One decimal, as nats-server's ps-based figure reads.
+      const double pct =
+          100.0 * static_cast<double>(cpu_ns - last_cpu_ns_) / static_cast<double>(wall_ns);
+      info.cpu_percent = static_cast<double>(static_cast<int64_t>(pct * 10 + 0.5)) / 10;
+    }
+    last_wall_ns_ = now.mono_ns;
+    last_cpu_ns_ = cpu_ns;
+    return info;
+  }
+
+ private:
+  static int64_t CpuNs() {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    auto ns = [](const struct timeval& tv) {
+      return static_cast<int64_t>(tv.tv_sec) * 1'000'000'000 + tv.tv_usec * 1000;
+    };
+    return ns(ru.ru_utime) + ns(ru.ru_stime);
+  }
+
+  int64_t last_wall_ns_;
+  int64_t last_cpu_ns_;
+};
+
+// The same bytes nats-server prints for each way of failing before the server runs.
+int Die(absl::string_view message, absl::string_view tail = "\n") {
+  fprintf(stderr, "%s: %.*s%.*s", kExeName, static_cast<int>(message.size()), message.data(),
+          static_cast<int>(tail.size()), tail.data());
+  return 1;
+}
+
+}  // namespace
+
+int ServerMain(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  FlagParse parsed = ParseFlags(args);
+  switch (parsed.outcome) {
+    case FlagParse::Outcome::kUsage:
+      if (!parsed.error.empty()) fprintf(stderr, "%s\n", parsed.error.c_str());
+      fputs(UsageText().c_str(), stdout);
+      return 0;
+    case FlagParse::Outcome::kVersion:
+      printf("%s: v%s\n", kExeName, node::kServerVersion);
+      return 0;
+    case FlagParse::Outcome::kFatal:
+      return Die(parsed.error);
+    case FlagParse::Outcome::kRun:
+      break;
+  }
+  const Flags& flags = parsed.flags;
+
+  Settings settings;
+  int64_t config_load_wall_ns = 0;
+  if (!flags.config_file.empty()) {
+    absl::StatusOr<config::ConfigValue> root = config::ParseConfigFile(flags.config_file);
+    if (!root.ok()) {
+      absl::string_view message = root.status().message();
+      absl::ConsumePrefix(&message, "error opening config file: ");
+      return Die(message);
+    }
+    absl::Status applied = ApplyConfig(*root, &settings);
+    if (!applied.ok()) return Die(applied.message(), "\n\n");
+    config_load_wall_ns = net::Now().wall_ns;
+    if (flags.test_config) {
+      printf("%s: configuration file %s is valid\n", kExeName, flags.config_file.c_str());
+      return 0;
+    }
+  }
+  ApplyFlags(flags, &settings);
+  if (absl::Status valid = Validate(settings); !valid.ok()) return Die(valid.message(), "");
+
+  const int pid = static_cast<int>(getpid());
+  Logger logger(pid);
+  LoggerOptions log_options;
+  log_options.logtime = settings.logtime;
+  log_options.debug = settings.node.debug;
+  log_options.trace = settings.node.trace;
+  log_options.file = settings.log_file;
+  if (absl::Status s = logger.Configure(log_options); !s.ok()) return Die(s.message());
+
+  signal(SIGPIPE, SIG_IGN);
+  // Without its own host, the monitor binds the client host (and /varz says so), as in
+  // nats-server.
+  if (!settings.http_host_set) settings.node.http_host = settings.node.host;
+  const io::Time start = net::Now();
+  settings.node.start_wall_ns = start.wall_ns;
+  const uint64_t seed = RandomSeed();
+  node::Node node(settings.node, seed);
+  const node::Options& options = node.options();
+
+  logger.Info("Starting nats-server");
+  logger.Info(absl::StrCat("  Version:  ", node::kServerVersion));
+  logger.Info("  Git:      [not set]");
+  logger.Debug(absl::StrCat("  Go build: ", node::kServerBuild));
+  logger.Info(absl::StrCat("  Name:     ", node.server_name()));
+  logger.Info(absl::StrCat("  ID:       ", node.server_id()));
+  logger.Debug(absl::StrCat("  Seed:     ", seed));
+  if (!flags.config_file.empty()) {
+    logger.Info(absl::StrCat("Using configuration file: ", flags.config_file));
+  }
+  for (const std::string& warning : settings.warnings) logger.Warn(warning);
+
+  net::RuntimeOptions runtime_options;
+  runtime_options.host = options.host;
+  runtime_options.port = options.port;
+  runtime_options.signals = {SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGHUP};
+  net::Runtime runtime(runtime_options);
+  runtime.set_engine(&node);
+  runtime.set_log_sink(
+      [&logger](io::LogLevel level, absl::string_view m) { logger.Log(level, m); });
+  if (absl::Status s = runtime.Listen(); !s.ok()) {
+    logger.Fatal(absl::StrCat("Error listening on port: ", JoinHostPort(options.host, options.port),
+                              ", \"", s.message(), "\""));
+    return 1;
+  }
+
+  if (!settings.pid_file.empty()) {
+    if (absl::Status s = WritePidFile(settings.pid_file, pid); !s.ok()) {
+      logger.Fatal(absl::StrCat("Could not write pidfile: ", s.message()));
+      return 1;
+    }
+  }
+
+  // Monitoring, from the same loop.
+  if (options.https_port != 0) {
+    logger.Fatal("Can't start monitoring: TLS cert and key required for HTTPS");
+    return 1;
+  }
+  const std::string& http_host = options.http_host;
+  net::HttpServer http;
+  ProcessSampler sampler;
+  monitor::MonitorConfig monitor_config;
+  monitor_config.client_port = runtime.port();
+  monitor_config.config_load_wall_ns =
+      config_load_wall_ns != 0 ? config_load_wall_ns : start.wall_ns;
+  std::unique_ptr<monitor::Monitor> monitor;
+  if (options.http_port != 0) {
+    logger.Info(
+        absl::StrCat("Starting http monitor on ", JoinHostPort(http_host, options.http_port)));
+    absl::Status s = http.Start(runtime, http_host, options.http_port,
+                                [&node, &monitor, &sampler](const net::HttpRequest& request) {
+                                  net::HttpResponse response;
+                                  if (request.method != "GET" && request.method != "HEAD") {
+                                    response.status = 405;
+                                    response.content_type = "text/plain; charset=utf-8";
+                                    response.body = "Method Not Allowed\n";
+                                    return response;
+                                  }
+                                  monitor::Response r = monitor->Handle(
+                                      node, sampler.Sample(), request.path, request.query);
+                                  response.status = r.status;
+                                  response.content_type = std::move(r.content_type);
+                                  response.body = std::move(r.body);
+                                  return response;
+                                });
+    if (!s.ok()) {
+      logger.Fatal(absl::StrCat("Can't listen to the monitor port: ", s.message()));
+      return 1;
+    }
+    monitor_config.http_port = http.port();
+  }
+  monitor = std::make_unique<monitor::Monitor>(monitor_config);
+
+  logger.Info(absl::StrCat("Listening for client connections on ",
+                           JoinHostPort(options.host, runtime.port())));
+
+  std::string ports_file;
+  if (!settings.ports_file_dir.empty()) {
+    std::vector<std::string> monitoring;
+    if (options.http_port != 0) monitoring = ListenUrls("http", http_host, http.port());
+    absl::StatusOr<std::string> written =
+        WritePortsFile(settings.ports_file_dir, Basename(argv[0]), pid,
+                       ListenUrls("nats", options.host, runtime.port()), monitoring);
+    if (!written.ok()) {
+      logger.Error(absl::StrCat("Error writing ports file: ", written.status().message()));
+    } else {
+      ports_file = *written;
+    }
+  }
+  logger.Info("Server is ready");
+
+  int exit_code = 0;
+  runtime.set_signal_handler([&](int signo) {
+    switch (signo) {
+      case SIGINT:
+        logger.Debug("Trapped \"interrupt\" signal");
+        exit_code = 0;
+        return true;
+      case SIGTERM:
+        logger.Debug("Trapped \"terminated\" signal");
+        exit_code = 1;  // nats-server exits 1 on SIGTERM outside lame duck mode
+        return true;
+      case SIGUSR1:
+        logger.Debug("Trapped \"user defined signal 1\" signal");
+        if (settings.log_file.empty()) {
+          logger.Info("File log re-open ignored, not a file logger");
+        } else if (absl::Status s = logger.Configure(log_options); !s.ok()) {
+          logger.Error(absl::StrCat("Failed to re-open log file: ", s.message()));
+        } else {
+          logger.Info("File log re-opened");
+        }
+        return false;
+      case SIGHUP:
+        logger.Debug("Trapped \"hangup\" signal");
+        if (flags.config_file.empty()) {
+          logger.Error(
+              "Failed to reload server configuration: can only reload config when a file is "
+              "provided using -c or --config");
+        } else {
+          logger.Error(
+              "Failed to reload server configuration: config reload is not supported "
+              "yet");
+        }
+        return false;
+      case SIGUSR2:
+        logger.Debug("Trapped \"user defined signal 2\" signal");
+        logger.Warn("Lame duck mode is not supported yet, ignoring the signal");
+        return false;
+      default:
+        return false;
+    }
+  });
+
+  runtime.Run();
+
+  logger.Info("Initiating Shutdown...");
+  node.Shutdown(net::Now(), runtime);
+  runtime.Drain(kShutdownDrainNs);
+  runtime.Shutdown();
+  logger.Debug("Client accept loop exiting..");
+  http.Stop();
+  if (!ports_file.empty()) unlink(ports_file.c_str());
+  logger.Info("Server Exiting..");
+  return exit_code;
+}
+
+}  // namespace na::server
