@@ -70,7 +70,7 @@ void Network::MaybeRandomReset(Link& link) {
   if (!faults_enabled_ || plan_.reset_per_million_writes == 0) return;
   if (!prng_.Chance(plan_.reset_per_million_writes, 1'000'000)) return;
   world_.coverage().Hit("connection_reset");
-  ResetLink(link, /*notify_node=*/true, /*notify_client=*/true);
+  ResetLink(link);
 }
 
 void Network::Write(Link& link, Direction dir, absl::string_view bytes) {
@@ -116,22 +116,42 @@ void Network::Deliver(LinkId id, Direction dir) {
     Schedule(*link, dir, held);
     return;
   }
-  if (dir == Direction::kToClient && !link->client->reading()) {
-    s.parked = true;
-    return;
-  }
   if (s.segments.empty()) {
     if (!s.fin) return;
     // Everything before the FIN has been read: the receiver sees end of stream.
     trace_.Record(now, dir == Direction::kToNode ? "eof>node" : "eof>client", id, 0, "");
-    SimNode* node = link->node;
-    SimClient* client = link->client;
-    links_.erase(id);
+    s.fin = false;
     if (dir == Direction::kToNode) {
-      node->OnConnClosed(id, io::CloseCause::kEof);
+      const bool tell = !link->node_done;
+      link->node_done = true;
+      SimNode* node = link->node;
+      if (link->client_done) links_.erase(id);
+      if (tell) node->OnConnClosed(id, io::CloseCause::kEof);
     } else {
-      client->OnClosed(id, /*reset=*/false);
+      const bool tell = !link->client_done;
+      link->client_done = true;
+      SimClient* client = link->client;
+      if (link->node_done) links_.erase(id);
+      if (tell) client->OnClosed(id, /*reset=*/false);
     }
+    return;
+  }
+  // Bytes for a client that already closed its socket: its kernel answers with a reset, which is
+  // how the node learns of a close whose FIN is stuck behind a partition.
+  if (dir == Direction::kToClient && link->client_done) {
+    ResetLink(*link);
+    return;
+  }
+  // Bytes for a node that closed gracefully are dropped (lingering close), so that the client
+  // still reads the -ERR and the FIN the node sent before.
+  if (dir == Direction::kToNode && link->node_done) {
+    s.segments.clear();
+    s.head_offset = 0;
+    s.unread_bytes = 0;
+    return;
+  }
+  if (dir == Direction::kToClient && !link->client->reading()) {
+    s.parked = true;
     return;
   }
   // Take a random prefix of what has arrived: the receiver must cope with any split.
@@ -188,15 +208,15 @@ void Network::ClientClose(LinkId id, bool abort) {
   Link* link = Find(id);
   if (link == nullptr) return;
   trace_.Record(queue_.now_ns(), abort ? "client_rst" : "client_fin", id, 0, "");
+  link->client_done = true;
   if (abort) {
-    ResetLink(*link, /*notify_node=*/true, /*notify_client=*/false);
+    ResetLink(*link);
     return;
   }
-  // The client stops reading: anything the node still sends is discarded.
+  // The client stops reading: what is in flight to it is discarded.
   link->to_client.segments.clear();
   link->to_client.head_offset = 0;
   link->to_client.unread_bytes = 0;
-  link->to_client.fin = true;
   link->to_node.fin = true;
   if (!link->to_node.parked) Schedule(*link, Direction::kToNode, queue_.now_ns());
 }
@@ -212,7 +232,7 @@ void Network::ClientResumed(LinkId id) {
 
 uint64_t Network::WindowFree(LinkId id) const {
   Link* link = Find(id);
-  if (link == nullptr || link->to_client.fin) return 0;
+  if (link == nullptr || link->node_done) return 0;
   const uint64_t window = static_cast<uint64_t>(plan_.socket_window_bytes);
   return link->to_client.unread_bytes >= window ? 0 : window - link->to_client.unread_bytes;
 }
@@ -230,27 +250,30 @@ void Network::NodeClose(LinkId id, bool abort) {
   Link* link = Find(id);
   if (link == nullptr) return;
   trace_.Record(queue_.now_ns(), abort ? "node_rst" : "node_fin", id, 0, "");
+  link->node_done = true;
   if (abort) {
-    ResetLink(*link, /*notify_node=*/false, /*notify_client=*/true);
+    ResetLink(*link);
     return;
   }
-  link->to_client.fin = true;
   // The node has forgotten the connection: what the client still sends goes nowhere.
   link->to_node.segments.clear();
   link->to_node.head_offset = 0;
+  link->to_node.unread_bytes = 0;
   link->to_node.fin = false;
+  link->to_client.fin = true;
   if (!link->to_client.parked) Schedule(*link, Direction::kToClient, queue_.now_ns());
 }
 
-void Network::ResetLink(Link& link, bool notify_node, bool notify_client) {
+void Network::ResetLink(Link& link) {
   const LinkId id = link.id;
   SimNode* node = link.node;
   SimClient* client = link.client;
   const int64_t latency = link.latency_ns;
-  const bool node_knows = !link.to_client.fin;  // a node that closed gracefully forgot it
+  const bool notify_node = !link.node_done;
+  const bool notify_client = !link.client_done;
   trace_.Record(queue_.now_ns(), "reset", id, (notify_node ? 1 : 0) | (notify_client ? 2 : 0), "");
   links_.erase(id);
-  if (notify_node && node_knows) {
+  if (notify_node) {
     queue_.After(latency, [node, id] { node->OnConnClosed(id, io::CloseCause::kReset); });
   }
   if (notify_client) {
@@ -263,7 +286,11 @@ void Network::NodeCrashed(int node_index) {
   for (const auto& [id, link] : links_) {
     if (link->node_index == node_index) doomed.push_back(id);
   }
-  for (LinkId id : doomed) ResetLink(*Find(id), /*notify_node=*/false, /*notify_client=*/true);
+  for (LinkId id : doomed) {
+    Link* link = Find(id);
+    link->node_done = true;  // the process is gone; only the client can still hear of it
+    ResetLink(*link);
+  }
 }
 
 void Network::Clog(LinkId id, int64_t until_ns) {

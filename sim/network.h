@@ -95,7 +95,10 @@ class Network {
     int64_t clog_until_ns = 0;
     Stream to_node;
     Stream to_client;
-    bool dead = false;
+    // Each side is done once it closed the connection or was told it was closed. The link goes
+    // away when both are.
+    bool node_done = false;
+    bool client_done = false;
   };
 
   Link* Find(LinkId id) const;
@@ -108,7 +111,8 @@ class Network {
   void Deliver(LinkId id, Direction dir);
   // Returns the time the direction is held until (0 = open, INT64_MAX = until healed).
   int64_t HeldUntil(const Link& link, Direction dir) const;
-  void ResetLink(Link& link, bool notify_node, bool notify_client);
+  // Drops the link; the sides that are not done yet learn of the reset after the latency.
+  void ResetLink(Link& link);
   void MaybeRandomReset(Link& link);
   void KickParked();
 
