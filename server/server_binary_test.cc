@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -23,6 +24,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "rapidjson/document.h"
 
 namespace {
 
@@ -43,7 +45,8 @@ std::string TempDir() {
 // The server binary running in a child process, stdout and stderr captured in files.
 class Server {
  public:
-  explicit Server(std::vector<std::string> args) : dir_(TempDir()) {
+  explicit Server(std::vector<std::string> args, const char* binary = NATRIUM_SERVER_BIN)
+      : dir_(TempDir()) {
     pid_ = fork();
     if (pid_ == 0) {
       const int out = open((dir_ + "/stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -51,11 +54,11 @@ class Server {
       dup2(out, 1);
       dup2(err, 2);
       std::vector<char*> argv;
-      static char name[] = NATRIUM_SERVER_BIN;
-      argv.push_back(name);
+      std::string name = binary;
+      argv.push_back(name.data());
       for (std::string& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
-      execv(NATRIUM_SERVER_BIN, argv.data());
+      execv(binary, argv.data());
       _exit(127);
     }
   }
@@ -272,6 +275,93 @@ TEST(ServerBinaryTest, BusyPortIsFatal) {
       absl::StrCat("[FTL] Error listening on port: 127.0.0.1:", port,
                    ", \"listen tcp 127.0.0.1:", port, ": bind: address already in use\"")))
       << second.Stderr();
+}
+
+// ---- Side by side with the reference -------------------------------------------------------
+
+constexpr char kReferenceServer[] = "/usr/sbin/nats-server";
+
+// Every key path in a JSON value ("connections[].subscriptions_list_detail[].qgroup"), arrays
+// folded into one element shape.
+void KeyPaths(const rapidjson::Value& v, const std::string& prefix, std::set<std::string>* out) {
+  if (v.IsObject()) {
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      const std::string path =
+          prefix.empty() ? it->name.GetString() : prefix + "." + it->name.GetString();
+      out->insert(path);
+      KeyPaths(it->value, path, out);
+    }
+  } else if (v.IsArray()) {
+    for (const rapidjson::Value& e : v.GetArray()) KeyPaths(e, prefix + "[]", out);
+  }
+}
+
+std::set<std::string> KeySet(const std::string& http_response) {
+  std::set<std::string> keys;
+  const size_t body = http_response.find("\r\n\r\n");
+  if (body == std::string::npos) return keys;
+  rapidjson::Document doc;
+  doc.Parse(http_response.c_str() + body + 4);
+  if (doc.HasParseError()) return keys;
+  KeyPaths(doc, "", &keys);
+  return keys;
+}
+
+// The scene of monitor_test.cc, on a live server: c1 with a plain and a queue subscription that
+// got one message, and a second client that came and went.
+int Scene(int port) {
+  const int c1 = Connect(port);
+  ReadUntil(c1, "\r\n");
+  const std::string one =
+      "CONNECT {\"name\":\"c1\",\"lang\":\"py\",\"version\":\"1.0\",\"verbose\":false}\r\n"
+      "SUB foo 1\r\nSUB bar q 2\r\nPUB foo 2\r\nhi\r\nPING\r\n";
+  if (write(c1, one.data(), one.size()) < 0) return -1;
+  ReadUntil(c1, "PONG\r\n");
+  const int c2 = Connect(port);
+  ReadUntil(c2, "\r\n");
+  const std::string two = "CONNECT {\"verbose\":false}\r\nPING\r\n";
+  if (write(c2, two.data(), two.size()) < 0) return -1;
+  ReadUntil(c2, "PONG\r\n");
+  close(c2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return c1;
+}
+
+TEST(ServerBinaryTest, MonitoringKeySetsMatchTheReference) {
+  struct stat st;
+  if (stat(kReferenceServer, &st) != 0) GTEST_SKIP() << "nats-server is not installed";
+  const std::vector<std::string> targets = {"/varz",
+                                            "/connz?subs=detail",
+                                            "/connz?subs=1",
+                                            "/connz?state=closed",
+                                            "/connz?state=any&auth=1",
+                                            "/subsz",
+                                            "/subsz?subs=1&test=foo",
+                                            "/routez",
+                                            "/healthz"};
+  std::vector<std::vector<std::set<std::string>>> key_sets;
+  for (const char* binary : {kReferenceServer, NATRIUM_SERVER_BIN}) {
+    const std::string dir = TempDir();
+    Server s({"-a", "127.0.0.1", "-p", "-1", "-m", "-1", "--ports_file_dir", dir}, binary);
+    ASSERT_TRUE(s.WaitForLog("Server is ready")) << binary << s.Stderr();
+    const std::string exe =
+        absl::EndsWith(binary, "nats-server") ? "nats-server" : "natrium-server";
+    const std::string ports = ReadFile(absl::StrCat(dir, "/", exe, "_", s.pid(), ".ports"));
+    const int port = PortOf(ports, "nats");
+    const int http_port = PortOf(ports, "http");
+    ASSERT_GT(port, 0) << ports;
+    const int c1 = Scene(port);
+    std::vector<std::set<std::string>> sets;
+    for (const std::string& target : targets) sets.push_back(KeySet(HttpGet(http_port, target)));
+    key_sets.push_back(sets);
+    close(c1);
+    s.Signal(SIGINT);
+    EXPECT_EQ(s.Wait(), 0);
+  }
+  for (size_t i = 0; i < targets.size(); ++i) {
+    EXPECT_FALSE(key_sets[0][i].empty()) << targets[i];
+    EXPECT_EQ(key_sets[1][i], key_sets[0][i]) << targets[i];
+  }
 }
 
 }  // namespace
