@@ -452,22 +452,24 @@ absl::StatusOr<uint64_t> BackedLogStore::RemoveFront(StreamId id, Stream& stream
   absl::btree_map<std::string, uint64_t> removed_per_subject;
   uint64_t removed_bytes = 0;
   uint64_t stop_seq = to_seq;
-  uint64_t next = record.first_seq;
   bool found_next = false;
-  while (true) {
-    absl::Status status = backend_->SeekMessage(id, next, &scratch_);
-    if (absl::IsNotFound(status)) break;
-    if (!status.ok()) return Annotate(stream, status);
-    if (scratch_.seq >= to_seq || scratch_.timestamp_ns > max_ts_ns) {
-      stop_seq = std::min(to_seq, scratch_.seq);
-      found_next = true;
-      break;
-    }
-    removed_bytes += SizeOf(record.config.storage, scratch_);
-    removed_per_subject[scratch_.subject]++;
-    removed.emplace_back(scratch_.subject, scratch_.seq);
-    next = scratch_.seq + 1;
-  }
+  uint64_t next_seq = 0;
+  int64_t next_ts_ns = 0;
+  absl::Status status =
+      backend_->VisitMessages(id, record.first_seq, [&](const StoredMessage& message) {
+        if (message.seq >= to_seq || message.timestamp_ns > max_ts_ns) {
+          stop_seq = std::min(to_seq, message.seq);
+          found_next = true;
+          next_seq = message.seq;
+          next_ts_ns = message.timestamp_ns;
+          return false;
+        }
+        removed_bytes += SizeOf(record.config.storage, message);
+        removed_per_subject[message.subject]++;
+        removed.emplace_back(message.subject, message.seq);
+        return true;
+      });
+  if (!status.ok()) return Annotate(stream, status);
   if (!found_next) stop_seq = std::min(to_seq, record.last_seq + 1);
   if (!found_next && removed.size() != record.msgs) {
     return absl::DataLossError(absl::StrCat("stream '", record.config.name, "': ", record.msgs,
@@ -498,8 +500,8 @@ absl::StatusOr<uint64_t> BackedLogStore::RemoveFront(StreamId id, Stream& stream
     record.first_seq = record.last_seq + 1;
     record.first_ts_ns = 0;
   } else if (found_next) {
-    record.first_seq = scratch_.seq;
-    record.first_ts_ns = scratch_.timestamp_ns;
+    record.first_seq = next_seq;
+    record.first_ts_ns = next_ts_ns;
   }
   return static_cast<uint64_t>(removed.size());
 }
@@ -677,14 +679,15 @@ absl::Status BackedLogStore::LoadNextMessage(StreamId id, absl::string_view filt
     return LoadExisting(id, *stream, best, out);
   }
   // Many candidate subjects: walk the messages instead.
-  uint64_t next = start;
-  while (true) {
-    absl::Status status = backend_->SeekMessage(id, next, out);
-    if (absl::IsNotFound(status)) return Eof();
-    if (!status.ok()) return Annotate(*stream, status);
-    if (Matches(out->subject, filter)) return absl::OkStatus();
-    next = out->seq + 1;
-  }
+  bool found = false;
+  absl::Status status = backend_->VisitMessages(id, start, [&](const StoredMessage& message) {
+    if (!Matches(message.subject, filter)) return true;
+    *out = message;
+    found = true;
+    return false;
+  });
+  if (!status.ok()) return Annotate(*stream, status);
+  return found ? absl::OkStatus() : Eof();
 }
 
 absl::StatusOr<StreamState> BackedLogStore::GetStreamState(StreamId id,
@@ -701,17 +704,16 @@ absl::StatusOr<StreamState> BackedLogStore::GetStreamState(StreamId id,
   state.num_subjects = stream->subjects.size();
   if (record.msgs > 0) state.num_deleted = record.last_seq - record.first_seq + 1 - record.msgs;
   if (options.deleted_details && state.num_deleted > 0) {
-    StoredMessage message;
     uint64_t expected = record.first_seq;
-    while (expected <= record.last_seq) {
-      absl::Status status = backend_->SeekMessage(id, expected, &message);
-      const uint64_t found = status.ok() ? message.seq : record.last_seq + 1;
-      if (!status.ok() && !absl::IsNotFound(status)) return Annotate(*stream, status);
-      for (uint64_t gap = expected; gap < found && gap <= record.last_seq; ++gap) {
-        state.deleted.push_back(gap);
-      }
-      expected = found + 1;
-    }
+    absl::Status status =
+        backend_->VisitMessages(id, record.first_seq, [&](const StoredMessage& message) {
+          if (message.seq > record.last_seq) return false;
+          for (; expected < message.seq; ++expected) state.deleted.push_back(expected);
+          expected = message.seq + 1;
+          return true;
+        });
+    if (!status.ok()) return Annotate(*stream, status);
+    for (; expected <= record.last_seq; ++expected) state.deleted.push_back(expected);
   }
   if (!options.subjects_filter.empty()) {
     for (const std::string* subject : MatchingSubjects(*stream, options.subjects_filter)) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -68,6 +69,11 @@ class Backend {
   virtual absl::Status GetMessage(StreamId id, uint64_t seq, StoredMessage* out) const = 0;
   // The first message with seq >= from_seq. NotFound if none.
   virtual absl::Status SeekMessage(StreamId id, uint64_t from_seq, StoredMessage* out) const = 0;
+  // Calls `visit` on each message with seq >= from_seq, ascending, until it returns false or the
+  // messages run out (one iterator: the bulk path for purges, expiry and state details). The
+  // message is valid only during the call; the backend must not be mutated from inside it.
+  virtual absl::Status VisitMessages(StreamId id, uint64_t from_seq,
+                                     absl::FunctionRef<bool(const StoredMessage&)> visit) const = 0;
   // The first sequence >= from_seq stored under exactly `subject`, or 0.
   virtual absl::StatusOr<uint64_t> SeekSubject(StreamId id, absl::string_view subject,
                                                uint64_t from_seq) const = 0;

@@ -168,6 +168,17 @@ class MemLogStore::MemBackend final : public Backend {
     return absl::OkStatus();
   }
 
+  absl::Status VisitMessages(StreamId id, uint64_t from_seq,
+                             absl::FunctionRef<bool(const StoredMessage&)> visit) const override {
+    const MemStream* stream = Find(id);
+    if (stream == nullptr) return absl::OkStatus();
+    for (auto it = stream->msgs.lower_bound(from_seq); it != stream->msgs.end(); ++it) {
+      Decode(it->first, it->second, &visit_scratch_);
+      if (!visit(visit_scratch_)) break;
+    }
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<uint64_t> SeekSubject(StreamId id, absl::string_view subject,
                                        uint64_t from_seq) const override {
     const absl::btree_set<uint64_t>* seqs = Index(id, subject);
@@ -440,6 +451,7 @@ class MemLogStore::MemBackend final : public Backend {
 
   bool track_;
   uint64_t epoch_ = 1;
+  mutable StoredMessage visit_scratch_;
   absl::btree_map<StreamId, std::unique_ptr<MemStream>> streams_;
   std::vector<UndoEntry> undo_;
 };

@@ -218,6 +218,21 @@ class RocksLogStore::RocksBackend final : public Backend {
     return DecodeMessage(key, ToView(cursor.it->value()), parsed->seq, out);
   }
 
+  absl::Status VisitMessages(StreamId id, uint64_t from_seq,
+                             absl::FunctionRef<bool(const StoredMessage&)> visit) const override {
+    const std::string start = MessageKey(id, from_seq);
+    Cursor cursor(this, ColumnFamily::kMsgs, start, PrefixEnd(StreamPrefix(id)));
+    for (cursor.it->Seek(ToSlice(start)); cursor.Valid(); cursor.it->Next()) {
+      absl::string_view key = ToView(cursor.it->key());
+      std::optional<ParsedMessageKey> parsed = ParseMessageKey(key);
+      if (!parsed.has_value()) return absl::DataLossError("malformed message key");
+      NA_RETURN_IF_ERROR(
+          DecodeMessage(key, ToView(cursor.it->value()), parsed->seq, &visit_scratch_));
+      if (!visit(visit_scratch_)) return absl::OkStatus();
+    }
+    return FromRocks(cursor.it->status());
+  }
+
   absl::StatusOr<uint64_t> SeekSubject(StreamId id, absl::string_view subject,
                                        uint64_t from_seq) const override {
     const std::string prefix = SubjectIndexPrefix(id, subject);
@@ -428,6 +443,7 @@ class RocksLogStore::RocksBackend final : public Backend {
   // Mutable: WriteBatchWithIndex has no const read methods, though reads do not change it.
   mutable rocksdb::WriteBatchWithIndex batch_;
   flatbuffers::FlatBufferBuilder builder_;
+  mutable StoredMessage visit_scratch_;
   std::string key_;
   std::string value_;
 };
