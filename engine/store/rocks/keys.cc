@@ -73,6 +73,22 @@ std::string ConsumerKey(uint64_t stream_id, absl::string_view name) {
   return key;
 }
 
+void BuildMessageKey(uint64_t stream_id, uint64_t seq, std::string* out) {
+  out->clear();
+  AppendBigEndian64(stream_id, out);
+  AppendBigEndian64(seq, out);
+}
+
+void BuildSubjectIndexKey(uint64_t stream_id, absl::string_view subject, uint64_t seq,
+                          std::string* out) {
+  out->clear();
+  AppendBigEndian64(stream_id, out);
+  out->push_back(static_cast<char>((subject.size() >> 8) & 0xff));
+  out->push_back(static_cast<char>(subject.size() & 0xff));
+  out->append(subject.data(), subject.size());
+  AppendBigEndian64(seq, out);
+}
+
 std::optional<ParsedMessageKey> ParseMessageKey(absl::string_view key) {
   if (key.size() != 16) return std::nullopt;
   return ParsedMessageKey{ReadBigEndian64(key), ReadBigEndian64(key.substr(8))};

@@ -51,6 +51,11 @@ std::string SubjectRecordKey(uint64_t stream_id, absl::string_view subject);
 std::string SubjectRecordPrefix(uint64_t stream_id);
 std::string ConsumerKey(uint64_t stream_id, absl::string_view name);
 
+// The same keys written into a reused buffer (the append path builds two keys per message).
+void BuildMessageKey(uint64_t stream_id, uint64_t seq, std::string* out);
+void BuildSubjectIndexKey(uint64_t stream_id, absl::string_view subject, uint64_t seq,
+                          std::string* out);
+
 struct ParsedMessageKey {
   uint64_t stream_id = 0;
   uint64_t seq = 0;

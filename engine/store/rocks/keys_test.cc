@@ -27,6 +27,11 @@ TEST(StoreKeysTest, SubjectIndexKeysRoundTripAnyBytes) {
   EXPECT_LT(SubjectIndexKey(3, "a", 9), SubjectIndexKey(3, "a", 10));
   EXPECT_EQ(key.rfind(SubjectIndexPrefix(3, subject), 0), 0u);
   EXPECT_FALSE(ParseSubjectIndexKey(key.substr(0, key.size() - 1)).has_value());
+  std::string built = "stale";
+  BuildSubjectIndexKey(3, subject, 42, &built);
+  EXPECT_EQ(built, key);
+  BuildMessageKey(3, 42, &built);
+  EXPECT_EQ(built, MessageKey(3, 42));
 }
 
 TEST(StoreKeysTest, StreamsKeysDistinguishRecordsFromSubjects) {

@@ -191,10 +191,11 @@ class RocksLogStore::RocksBackend final : public Backend {
 
   // ---- Messages ----
   absl::Status PutMessage(StreamId id, uint64_t seq, const Message& message) override {
-    key_ = MessageKey(id, seq);
+    BuildMessageKey(id, seq, &key_);
     EncodeMessageRecord(key_, message, &builder_, &value_);
     NA_RETURN_IF_ERROR(Put(ColumnFamily::kMsgs, key_, value_));
-    return Put(ColumnFamily::kSubj, SubjectIndexKey(id, message.subject, seq), "");
+    BuildSubjectIndexKey(id, message.subject, seq, &index_key_);
+    return Put(ColumnFamily::kSubj, index_key_, "");
   }
 
   absl::Status GetMessage(StreamId id, uint64_t seq, StoredMessage* out) const override {
@@ -448,6 +449,7 @@ class RocksLogStore::RocksBackend final : public Backend {
   flatbuffers::FlatBufferBuilder builder_;
   mutable StoredMessage visit_scratch_;
   std::string key_;
+  std::string index_key_;
   std::string value_;
 };
 
