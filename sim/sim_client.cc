@@ -197,7 +197,7 @@ void SimClient::OnPong() {
   }
   if (entry.final) {
     drained_ = true;
-    checker.SessionDrained(session_);
+    checker.SessionDrained(session_, entry.sent_ns);
   }
   if (entry.handshake && state_ == State::kAwaitConnectPong) {
     state_ = State::kReady;

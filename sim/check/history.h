@@ -47,9 +47,10 @@ struct SessionRecord {
   // The connection ended without the client asking (reset, crash, slow-consumer cut, stale
   // connection, -ERR close): deliveries in flight may be lost, so exactly-once is not required.
   bool lost = false;
-  // The client saw a final PONG after the world went quiet, so everything routed to this
-  // session before then has arrived.
+  // The client saw the PONG to a final PING it sent after the world went quiet, so everything the
+  // server routed to this session before that PING has arrived.
   bool drained = false;
+  int64_t drain_ping_sent_ns = kNever;
 };
 
 struct Violation {

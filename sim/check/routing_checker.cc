@@ -33,7 +33,10 @@ SessionId RoutingChecker::OpenSession(uint64_t client) {
 
 void RoutingChecker::SessionLost(SessionId session) { sessions_[session - 1].lost = true; }
 
-void RoutingChecker::SessionDrained(SessionId session) { sessions_[session - 1].drained = true; }
+void RoutingChecker::SessionDrained(SessionId session, int64_t ping_sent_ns) {
+  sessions_[session - 1].drained = true;
+  sessions_[session - 1].drain_ping_sent_ns = ping_sent_ns;
+}
 
 MsgId RoutingChecker::Published(PublishRecord record) {
   publishes_.push_back(std::move(record));
@@ -148,10 +151,12 @@ bool RoutingChecker::SessionClean(SessionId s) const {
 }
 
 // A message is owed to a subscription when the server must have processed the SUB before the
-// PUB (the PUB left after the SUB's PONG came back), the PUB itself was confirmed, and any UNSUB
-// left only after the PUB was confirmed.
-static bool Owed(const SubRecord& sub, const PublishRecord& pub) {
+// PUB (the PUB left after the SUB's PONG came back), the PUB was confirmed before the
+// subscriber's final PING left (so the server routed it before answering that PING), and any
+// UNSUB left only after the PUB was confirmed.
+bool RoutingChecker::Owed(const SubRecord& sub, const PublishRecord& pub) const {
   if (pub.oversize || pub.confirmed_ns == kNever) return false;
+  if (pub.confirmed_ns >= sessions_[sub.session - 1].drain_ping_sent_ns) return false;
   if (sub.confirmed_ns == kNever || pub.sent_ns <= sub.confirmed_ns) return false;
   if (sub.unsub_sent_ns != kNever && pub.confirmed_ns >= sub.unsub_sent_ns) return false;
   return true;

@@ -42,7 +42,9 @@ class RoutingChecker {
  public:
   SessionId OpenSession(uint64_t client);
   void SessionLost(SessionId session);
-  void SessionDrained(SessionId session);
+  // The PONG to the final PING, sent at `ping_sent_ns`, arrived: messages whose publish was
+  // confirmed before that PING left must all have arrived.
+  void SessionDrained(SessionId session, int64_t ping_sent_ns);
 
   MsgId Published(PublishRecord record);
   void PublishConfirmed(MsgId msg, int64_t now_ns);
@@ -72,6 +74,7 @@ class RoutingChecker {
  private:
   static std::string GroupKey(const SubRecord& sub);
   bool SessionClean(SessionId s) const;
+  bool Owed(const SubRecord& sub, const PublishRecord& pub) const;
   void CheckSubExactlyOnce(SubId sub_id);
   void CheckGroupsExactlyOnce();
 

@@ -53,8 +53,8 @@ class RoutingCheckerTest : public ::testing::Test {
   }
 
   void End() {
-    checker_.SessionDrained(pub_session_);
-    checker_.SessionDrained(sub_session_);
+    checker_.SessionDrained(pub_session_, 1000);
+    checker_.SessionDrained(sub_session_, 1000);
     checker_.Finish();
   }
 
@@ -108,6 +108,13 @@ TEST_F(RoutingCheckerTest, LossOnACutSessionIsAllowed) {
 TEST_F(RoutingCheckerTest, MessagePublishedBeforeConfirmationIsNotOwed) {
   Sub("a.*");
   Pub("a.x", 5);  // left before the SUB's PONG came back
+  End();
+  EXPECT_THAT(Kinds(checker_), IsEmpty());
+}
+
+TEST_F(RoutingCheckerTest, MessageConfirmedAfterTheFinalPingIsNotOwed) {
+  Sub("a.*");
+  Pub("a.x", 2000);  // confirmed after the subscriber's final PING left at 1000
   End();
   EXPECT_THAT(Kinds(checker_), IsEmpty());
 }
