@@ -172,11 +172,11 @@ absl::Status BackedLogStore::UpdateStream(StreamId id, const StreamConfig& confi
       }
     }
     for (const std::string& subject : over) {
-      NA_RETURN_IF_ERROR(EnforceSubjectLimit(id, *stream, subject));
+      absl::Status status = EnforceSubjectLimit(id, *stream, subject);
+      if (!status.ok()) return Finish(id, *stream, std::move(status));
     }
   }
-  NA_RETURN_IF_ERROR(EnforceLimits(id, *stream));
-  return PersistRecord(id, *stream);
+  return Finish(id, *stream, EnforceLimits(id, *stream));
 }
 
 absl::Status BackedLogStore::DeleteStream(StreamId id) {
@@ -212,16 +212,26 @@ absl::Status BackedLogStore::Append(StreamId id, absl::Span<const Message> messa
   results->resize(messages.size());
   bool changed = false;
   dirty_subjects_.clear();
-  for (size_t i = 0; i < messages.size(); ++i) {
-    NA_RETURN_IF_ERROR(AppendOne(id, *stream, messages[i], &(*results)[i]));
-    changed = changed || (*results)[i].status.ok();
+  absl::Status status;
+  for (size_t i = 0; i < messages.size() && status.ok(); ++i) {
+    status = AppendOne(id, *stream, messages[i], &(*results)[i]);
+    changed = changed || (*results)[i].seq != 0;
   }
-  if (!changed) return absl::OkStatus();
-  // Subject summaries are written once per call, not once per message.
+  if (!changed && status.ok()) return absl::OkStatus();
+  return Finish(id, *stream, std::move(status));
+}
+
+// Persists what a mutation changed in the stream's summaries, even when it stopped on an error
+// part way: the staged batch must never hold messages its summaries do not count.
+absl::Status BackedLogStore::Finish(StreamId id, Stream& stream, absl::Status status) {
+  // Subject summaries touched by appends are written once per call, not once per message.
   for (const std::string& subject : dirty_subjects_) {
-    NA_RETURN_IF_ERROR(PersistSubject(id, *stream, subject));
+    absl::Status persisted = PersistSubject(id, stream, subject);
+    if (status.ok()) status = persisted;
   }
-  return PersistRecord(id, *stream);
+  dirty_subjects_.clear();
+  absl::Status persisted = PersistRecord(id, stream);
+  return status.ok() ? persisted : status;
 }
 
 // nats' discard-new checks (memstore.go/filestore.go storeRawMsg, v2.9.10), including their
@@ -305,6 +315,7 @@ absl::Status BackedLogStore::AppendOne(StreamId id, Stream& stream, const Messag
                                    message.payload.size());
   record.last_seq = seq;
   record.last_ts_ns = message.timestamp_ns;
+  result->seq = seq;
 
   auto it = stream.subjects.find(message.subject);
   if (it == stream.subjects.end()) {
@@ -318,9 +329,7 @@ absl::Status BackedLogStore::AppendOne(StreamId id, Stream& stream, const Messag
       it->second.msgs > static_cast<uint64_t>(config.max_msgs_per_subject)) {
     NA_RETURN_IF_ERROR(EnforceSubjectLimit(id, stream, it->first));
   }
-  NA_RETURN_IF_ERROR(EnforceLimits(id, stream));
-  result->seq = seq;
-  return absl::OkStatus();
+  return EnforceLimits(id, stream);
 }
 
 absl::Status BackedLogStore::EnforceSubjectLimit(StreamId id, Stream& stream,
@@ -514,8 +523,8 @@ absl::StatusOr<uint64_t> BackedLogStore::CompactLocked(StreamId id, Stream& stre
 absl::StatusOr<uint64_t> BackedLogStore::Compact(StreamId id, uint64_t seq) {
   NA_RETURN_IF_ERROR(CheckWritable());
   NA_ASSIGN_OR_RETURN(Stream * stream, FindStream(id));
-  NA_ASSIGN_OR_RETURN(uint64_t purged, CompactLocked(id, *stream, seq));
-  NA_RETURN_IF_ERROR(PersistRecord(id, *stream));
+  absl::StatusOr<uint64_t> purged = CompactLocked(id, *stream, seq);
+  NA_RETURN_IF_ERROR(Finish(id, *stream, purged.status()));
   return purged;
 }
 
@@ -525,22 +534,21 @@ absl::StatusOr<uint64_t> BackedLogStore::Purge(StreamId id, const PurgeRequest& 
   if (request.up_to_seq > 1 && request.keep > 0) {
     return absl::InvalidArgumentError(kErrPurgeArgMismatch);
   }
-  uint64_t purged = 0;
+  absl::StatusOr<uint64_t> purged = 0;
   if (IsAllFilter(request.filter)) {
     // nats' PurgeEx: seq 0 or 1 without keep purges everything.
     if (request.keep == 0 && request.up_to_seq <= 1) {
-      NA_ASSIGN_OR_RETURN(purged, RemoveAll(id, *stream, 0));
+      purged = RemoveAll(id, *stream, 0);
     } else if (request.up_to_seq > 1) {
-      NA_ASSIGN_OR_RETURN(purged, CompactLocked(id, *stream, request.up_to_seq));
+      purged = CompactLocked(id, *stream, request.up_to_seq);
     } else {
       if (request.keep >= stream->record.msgs) return 0;
-      NA_ASSIGN_OR_RETURN(purged,
-                          CompactLocked(id, *stream, stream->record.last_seq - request.keep + 1));
+      purged = CompactLocked(id, *stream, stream->record.last_seq - request.keep + 1);
     }
   } else {
-    NA_ASSIGN_OR_RETURN(purged, PurgeFiltered(id, *stream, request));
+    purged = PurgeFiltered(id, *stream, request);
   }
-  NA_RETURN_IF_ERROR(PersistRecord(id, *stream));
+  NA_RETURN_IF_ERROR(Finish(id, *stream, purged.status()));
   return purged;
 }
 
@@ -584,9 +592,10 @@ absl::StatusOr<ExpireResult> BackedLogStore::ExpireMessages(StreamId id, int64_t
   if (max_age_ns <= 0) return result;
   const int64_t cutoff_ns = now_ns - max_age_ns;
   if (stream->record.msgs > 0 && stream->record.first_ts_ns <= cutoff_ns) {
-    NA_ASSIGN_OR_RETURN(result.removed,
-                        RemoveFront(id, *stream, stream->record.last_seq + 1, cutoff_ns));
-    NA_RETURN_IF_ERROR(PersistRecord(id, *stream));
+    absl::StatusOr<uint64_t> removed =
+        RemoveFront(id, *stream, stream->record.last_seq + 1, cutoff_ns);
+    NA_RETURN_IF_ERROR(Finish(id, *stream, removed.status()));
+    result.removed = *removed;
   }
   if (stream->record.msgs > 0) result.next_expiry_ns = stream->record.first_ts_ns + max_age_ns;
   return result;
@@ -596,8 +605,8 @@ absl::StatusOr<bool> BackedLogStore::DeleteMessage(StreamId id, uint64_t seq, bo
   NA_RETURN_IF_ERROR(CheckWritable());
   NA_ASSIGN_OR_RETURN(Stream * stream, FindStream(id));
   bool removed = false;
-  NA_RETURN_IF_ERROR(RemoveOne(id, *stream, seq, erase, &removed));
-  if (removed) NA_RETURN_IF_ERROR(PersistRecord(id, *stream));
+  absl::Status status = RemoveOne(id, *stream, seq, erase, &removed);
+  if (removed || !status.ok()) NA_RETURN_IF_ERROR(Finish(id, *stream, std::move(status)));
   return removed;
 }
 

@@ -80,6 +80,7 @@ class BackedLogStore : public LogStore {
   // Remembers a failed Backend write: from then on every mutation returns it.
   absl::Status Poison(absl::Status status);
   absl::Status PersistRecord(StreamId id, const Stream& stream);
+  absl::Status Finish(StreamId id, Stream& stream, absl::Status status);
   absl::Status PersistSubject(StreamId id, const Stream& stream, absl::string_view subject);
 
   absl::Status AppendOne(StreamId id, Stream& stream, const Message& message, AppendResult* result);

@@ -237,8 +237,10 @@ class LogStore {
 
   // Appends messages in order. Each message is accepted or rejected on its own (a rejection
   // does not stop the batch, as separate publishes would not): `results` gets one entry per
-  // message. The returned Status is not OK only if nothing was applied (NotFound stream, or a
-  // storage failure). A message is rejected with kErrMessageTooLarge, kErrMaxMsgsPerSubject,
+  // message. The returned Status is not OK for an unknown stream (NotFound, nothing applied),
+  // a corrupt record met while enforcing limits (DataLoss) or a storage failure; in the last
+  // two cases earlier messages of the batch may already be applied, and their results say so
+  // (seq != 0). A message is rejected with kErrMessageTooLarge, kErrMaxMsgsPerSubject,
   // kErrMaxMsgs, kErrMaxBytes or kErrSequenceMismatch, checked in that order; accepted messages
   // may remove older ones to honour discard-old limits.
   virtual absl::Status Append(StreamId id, absl::Span<const Message> messages,
