@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "engine/base/random.h"
+#include "rocksdb/system_clock.h"
 
 namespace na::store_testing {
 namespace {
@@ -27,14 +28,14 @@ class CrashWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
       : FSWritableFileOwnerWrapper(std::move(target)), fs_(fs), path_(std::move(path)) {}
 
   IOStatus Append(const Slice& data, const IOOptions& options, IODebugContext* dbg) override {
-    if (!fs_->active()) return Frozen();
+    if (!Admit(data, options, dbg)) return Frozen();
     IOStatus s = target()->Append(data, options, dbg);
     if (s.ok()) fs_->OnAppend(path_, kAtEnd, data.size());
     return s;
   }
   IOStatus Append(const Slice& data, const IOOptions& options,
                   const rocksdb::DataVerificationInfo& info, IODebugContext* dbg) override {
-    if (!fs_->active()) return Frozen();
+    if (!Admit(data, options, dbg)) return Frozen();
     IOStatus s = target()->Append(data, options, info, dbg);
     if (s.ok()) fs_->OnAppend(path_, kAtEnd, data.size());
     return s;
@@ -91,6 +92,17 @@ class CrashWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   static constexpr uint64_t kAtEnd = ~uint64_t{0};
 
  private:
+  // False if the write must fail: the file system is frozen, or an armed cut lands inside this
+  // write, in which case its first bytes are written before power "fails".
+  bool Admit(const Slice& data, const IOOptions& options, IODebugContext* dbg) {
+    const uint64_t allowed = fs_->AdmitAppend(data.size());
+    if (allowed == data.size() && fs_->active()) return true;
+    if (allowed > 0 && target()->Append(Slice(data.data(), allowed), options, dbg).ok()) {
+      fs_->OnAppend(path_, kAtEnd, allowed);
+    }
+    return false;
+  }
+
   static IOStatus Frozen() { return IOStatus::IOError("power cut (CrashFileSystem frozen)"); }
   CrashFileSystem* fs_;
   std::string path_;
@@ -121,7 +133,29 @@ class CrashDirectory : public rocksdb::FSDirectoryWrapper {
   std::string path_;
 };
 
+class NoSleepClock : public rocksdb::SystemClockWrapper {
+ public:
+  explicit NoSleepClock(const std::shared_ptr<rocksdb::SystemClock>& target)
+      : SystemClockWrapper(target) {}
+  const char* Name() const override { return "NatriumNoSleepClock"; }
+  void SleepForMicroseconds(int /*micros*/) override {}
+};
+
+class NoSleepEnv : public rocksdb::EnvWrapper {
+ public:
+  explicit NoSleepEnv(std::unique_ptr<rocksdb::Env> target) : EnvWrapper(std::move(target)) {
+    // Env keeps the clock RocksDB reads (GetSystemClock) in a protected member.
+    system_clock_ = std::make_shared<NoSleepClock>(this->target()->GetSystemClock());
+  }
+  const char* Name() const override { return "NatriumNoSleepEnv"; }
+  void SleepForMicroseconds(int /*micros*/) override {}
+};
+
 }  // namespace
+
+std::unique_ptr<rocksdb::Env> NewNoSleepEnv(const std::shared_ptr<rocksdb::FileSystem>& fs) {
+  return std::make_unique<NoSleepEnv>(rocksdb::NewCompositeEnv(fs));
+}
 
 std::string DirName(const std::string& path) {
   const std::string p = StripTrailingSlash(path);
@@ -143,6 +177,31 @@ bool CrashFileSystem::active() const {
 
 IOStatus CrashFileSystem::Inactive() const {
   return IOStatus::IOError("power cut (CrashFileSystem frozen)");
+}
+
+void CrashFileSystem::FreezeAfterBytes(uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  armed_ = true;
+  budget_bytes_ = bytes;
+}
+
+void CrashFileSystem::Disarm() {
+  std::lock_guard<std::mutex> lock(mu_);
+  armed_ = false;
+}
+
+uint64_t CrashFileSystem::AdmitAppend(uint64_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!active_) return 0;
+  if (!armed_) return n;
+  if (budget_bytes_ >= n) {
+    budget_bytes_ -= n;
+    return n;
+  }
+  const uint64_t allowed = budget_bytes_;
+  armed_ = false;
+  active_ = false;
+  return allowed;
 }
 
 void CrashFileSystem::Freeze() {
@@ -458,6 +517,7 @@ CrashStats CrashFileSystem::Restart(const CrashOptions& options) {
     st = FileState{size, size, size};
   }
   active_ = true;
+  armed_ = false;
   return stats;
 }
 

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
 
 namespace na::store_testing {
@@ -71,6 +72,13 @@ class CrashFileSystem : public rocksdb::FileSystemWrapper {
   // The instant of the power cut: from now until Restart(), every operation fails with IOError
   // (closing and unlocking still release resources so the DB object can be destroyed).
   void Freeze();
+
+  // Arms a power cut in the middle of a later write: once `bytes` more bytes have been appended
+  // (to any file), the append that crosses the budget lands only up to it, returns IOError, and
+  // the file system freezes, as if power failed mid-write. Disarm() cancels.
+  void FreezeAfterBytes(uint64_t bytes);
+  void Disarm();
+  bool frozen() const { return !active(); }
 
   // Applies what the cut loses (see the model above), then accepts I/O again. Call it after the
   // DB that was using this file system has been destroyed. Returns what was done.
@@ -130,6 +138,8 @@ class CrashFileSystem : public rocksdb::FileSystemWrapper {
 
   // Called by the file and directory wrappers.
   bool active() const;
+  // How many of `n` bytes an append may write now (all of them unless a cut is armed).
+  uint64_t AdmitAppend(uint64_t n);
   void OnAppend(const std::string& path, uint64_t offset, uint64_t bytes);
   void OnSync(const std::string& path);
   void OnDirSync(const std::string& dir);
@@ -158,11 +168,18 @@ class CrashFileSystem : public rocksdb::FileSystemWrapper {
 
   mutable std::mutex mu_;
   bool active_ = true;
+  bool armed_ = false;
+  uint64_t budget_bytes_ = 0;
   std::map<std::string, FileState> files_;
   std::vector<MetaOp> journal_;
   uint64_t file_syncs_ = 0;
   uint64_t dir_syncs_ = 0;
 };
+
+// An Env over `fs` (RocksDB's own thread pools and clock) whose sleeps return at once. After a
+// power cut every background compaction fails, and RocksDB then sleeps a full second before
+// retrying while Close() waits for it; a crash test doing hundreds of cuts cannot afford that.
+std::unique_ptr<rocksdb::Env> NewNoSleepEnv(const std::shared_ptr<rocksdb::FileSystem>& fs);
 
 // The directory part of `path` ("a/b/c" -> "a/b"), without a trailing slash.
 std::string DirName(const std::string& path);

@@ -175,6 +175,29 @@ TEST_F(CrashFileSystemTest, KeepUnsyncedCaseKeepsEverything) {
   EXPECT_EQ(stats.files_kept_unsynced, 1u);
 }
 
+TEST_F(CrashFileSystemTest, ArmedCutLandsInsideAWrite) {
+  auto f = Create("/d/a");
+  SyncDir("/d");
+  Append(f.get(), "0123456789");
+  fs_->FreezeAfterBytes(4);
+  EXPECT_TRUE(f->Append("abcdefgh", IOOptions(), nullptr).IsIOError());
+  EXPECT_TRUE(fs_->frozen());
+  EXPECT_EQ(fs_->UnsyncedBytes("/d/a"), 14u);  // the write's first 4 bytes landed
+  f.reset();
+  CrashOptions keep;
+  keep.keep_unsynced_per_mille = 1000;
+  fs_->Restart(keep);
+  EXPECT_EQ(Read("/d/a"), "0123456789abcd");
+}
+
+TEST_F(CrashFileSystemTest, DisarmedCutNeverFires) {
+  auto f = Create("/d/a");
+  fs_->FreezeAfterBytes(4);
+  fs_->Disarm();
+  Append(f.get(), "0123456789");
+  EXPECT_FALSE(fs_->frozen());
+}
+
 // The same file system under real RocksDB: a write acknowledged after sync=true survives a cut;
 // writes made with sync=false after the last synced one do not.
 class CrashFileSystemRocksTest : public CrashFileSystemTest {
@@ -250,6 +273,35 @@ TEST_F(CrashFileSystemRocksTest, EverythingUpToTheLastSyncSurvivesAndNothingAfte
         ASSERT_NE(got, "v") << "unsynced write " << i << " survived; the cut did not bite";
       }
     }
+  }
+}
+
+// Power fails inside the WAL write of a synced Put: the Put is not acknowledged, and every
+// earlier synced Put survives whatever the cut does to the torn tail.
+TEST_F(CrashFileSystemRocksTest, CutInsideASyncedWriteKeepsEarlierSyncedWrites) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    auto db = Open();
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    const std::string prefix = absl::StrCat("s", seed, "-");
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_TRUE(db->Put(sync, absl::StrCat(prefix, i), std::string(100, 'v')).ok());
+    }
+    fs_->FreezeAfterBytes(seed * 7);  // inside the next record
+    EXPECT_FALSE(db->Put(sync, prefix + "torn", std::string(200, 't')).ok());
+    db.reset();
+    CrashOptions options;
+    options.seed = seed;
+    options.tear_per_mille = 500;
+    options.keep_unsynced_per_mille = 100;
+    fs_->Restart(options);
+    db = Open();
+    ASSERT_NE(db, nullptr);
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_EQ(Get(db.get(), absl::StrCat(prefix, i)), std::string(100, 'v')) << seed;
+    }
+    const std::string torn = Get(db.get(), prefix + "torn");
+    EXPECT_TRUE(torn == "<NotFound: >") << "a torn record came back as '" << torn << "'";
   }
 }
 
