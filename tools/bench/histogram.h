@@ -3,6 +3,7 @@
 #ifndef NATRIUM_TOOLS_BENCH_HISTOGRAM_H_
 #define NATRIUM_TOOLS_BENCH_HISTOGRAM_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -1,5 +1,7 @@
 #include "tools/bench/histogram.h"
 
+#include <cmath>
+
 #include "gtest/gtest.h"
 
 namespace na::bench {
