@@ -191,23 +191,19 @@ void Client::OnPingTimer() {
   // Without a measured RTT (no PONG to a PING of ours yet, or too old) the PING always goes out.
   const bool need_rtt = rtt_ns_ == 0 || rtt_start_mono_ns_ < 0 ||
                         now - rtt_start_mono_ns_ > kRttMeasurementIntervalNs;
+  // The reference logs how long ago, rounded to the second (Go's Duration.Round).
+  const auto log_delay = [&](absl::string_view why, int64_t since_mono_ns) {
+    if (!debug()) return;
+    constexpr int64_t kSecondNs = 1'000'000'000;
+    const int64_t ago_ns = (now - since_mono_ns + kSecondNs / 2) / kSecondNs * kSecondNs;
+    Log(io::LogLevel::kDebug,
+        absl::StrCat("Delaying PING due to ", why, " ", GoDuration(ago_ns), " ago"));
+  };
   if (!need_rtt && now - last_activity_mono_ns_ < interval_ns) {
-    if (debug()) {
-      Log(io::LogLevel::kDebug,
-          absl::StrCat("Delaying PING due to client activity ",
-                       GoDuration((now - last_activity_mono_ns_ + 500'000'000) / 1'000'000'000 *
-                                  1'000'000'000),
-                       " ago"));
-    }
+    log_delay("client activity", last_activity_mono_ns_);
   } else if (!need_rtt && last_client_ping_mono_ns_ >= 0 &&
              now - last_client_ping_mono_ns_ < interval_ns) {
-    if (debug()) {
-      Log(io::LogLevel::kDebug,
-          absl::StrCat("Delaying PING due to remote ping ",
-                       GoDuration((now - last_client_ping_mono_ns_ + 500'000'000) / 1'000'000'000 *
-                                  1'000'000'000),
-                       " ago"));
-    }
+    log_delay("remote ping", last_client_ping_mono_ns_);
   } else {
     if (pings_out_ + 1 > options.ping_max) {
       if (debug()) Log(io::LogLevel::kDebug, "Stale Client Connection - Closing");
