@@ -131,6 +131,13 @@ TEST_F(FramingTest, PongFromClientIsAccepted) {
   ASSERT_OK(client->Expect("PONG\r\n"));
 }
 
+// The reference copies the size field into MSG as the publisher wrote it, leading zeros included.
+TEST_F(FramingTest, SizeFieldIsRelayedAsWritten) {
+  ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort()));
+  ASSERT_OK(client->Send("SUB z 1\r\nPUB z 01\r\nx\r\nPING\r\n"));
+  ASSERT_OK(client->Expect("MSG z 1 01\r\nx\r\nPONG\r\n"));
+}
+
 TEST_F(FramingTest, NonNumericSizeClosesSilently) {
   ASSERT_OK_AND_ASSIGN(auto client, Connected(DefaultPort()));
   ASSERT_OK(client->Send("PUB a x\r\n"));
