@@ -742,6 +742,66 @@ absl::StatusOr<absl::btree_map<std::string, SubjectState>> BackedLogStore::GetSu
   return out;
 }
 
+absl::StatusOr<SubjectState> BackedLogStore::GetFilteredState(StreamId id, absl::string_view filter,
+                                                              uint64_t start_seq) const {
+  NA_ASSIGN_OR_RETURN(const Stream* stream, FindStream(id));
+  const StreamRecord& record = stream->record;
+  const uint64_t start = std::max(start_seq, record.first_seq);
+  SubjectState out;
+  if (record.msgs == 0 || start > record.last_seq) return out;
+  auto add = [&out](uint64_t msgs, uint64_t first, uint64_t last) {
+    if (msgs == 0) return;
+    out.msgs += msgs;
+    if (out.first_seq == 0 || first < out.first_seq) out.first_seq = first;
+    out.last_seq = std::max(out.last_seq, last);
+  };
+  std::vector<uint64_t> seqs;
+  for (const std::string* subject : MatchingSubjects(*stream, filter)) {
+    const SubjectState& state = stream->subjects.at(*subject);
+    if (state.last_seq < start) continue;
+    if (state.first_seq >= start) {
+      add(state.msgs, state.first_seq, state.last_seq);
+      continue;
+    }
+    // Only part of this subject is at or after start: count it from the index.
+    seqs.clear();
+    NA_RETURN_IF_ERROR(
+        Annotate(*stream, backend_->ScanSubject(id, *subject, start, state.last_seq, &seqs)));
+    if (!seqs.empty()) add(seqs.size(), seqs.front(), seqs.back());
+  }
+  return out;
+}
+
+absl::StatusOr<uint64_t> BackedLogStore::SeqForTime(StreamId id, int64_t ts_ns) const {
+  NA_ASSIGN_OR_RETURN(const Stream* stream, FindStream(id));
+  const StreamRecord& record = stream->record;
+  if (record.msgs == 0) return record.last_seq + 1;
+  if (ts_ns <= record.first_ts_ns) return record.first_seq;
+  // Binary search over sequences; a gap answers with the next stored message after it.
+  StoredMessage message;
+  uint64_t low = record.first_seq;
+  uint64_t high = record.last_seq + 1;  // answer in [low, high]; high means "none"
+  while (low < high) {
+    const uint64_t mid = low + (high - low) / 2;
+    absl::Status status = backend_->SeekMessage(id, mid, &message);
+    if (absl::IsNotFound(status) || (status.ok() && message.seq > record.last_seq)) {
+      high = mid;
+      continue;
+    }
+    if (!status.ok()) return Annotate(*stream, status);
+    if (message.timestamp_ns >= ts_ns) {
+      high = mid;
+    } else {
+      low = message.seq + 1;
+    }
+  }
+  if (low > record.last_seq) return record.last_seq + 1;
+  absl::Status status = backend_->SeekMessage(id, low, &message);
+  if (absl::IsNotFound(status)) return record.last_seq + 1;
+  if (!status.ok()) return Annotate(*stream, status);
+  return message.seq;
+}
+
 // ---- Consumers --------------------------------------------------------------------------------
 
 absl::Status BackedLogStore::PutConsumer(StreamId id, const ConsumerRecord& consumer) {

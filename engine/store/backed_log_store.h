@@ -53,6 +53,10 @@ class BackedLogStore : public LogStore {
   absl::StatusOr<absl::btree_map<std::string, SubjectState>> GetSubjectsState(
       StreamId id, absl::string_view filter) const override;
 
+  absl::StatusOr<SubjectState> GetFilteredState(StreamId id, absl::string_view filter,
+                                                uint64_t start_seq) const override;
+  absl::StatusOr<uint64_t> SeqForTime(StreamId id, int64_t ts_ns) const override;
+
   absl::Status PutConsumer(StreamId id, const ConsumerRecord& consumer) override;
   absl::Status DeleteConsumer(StreamId id, absl::string_view name) override;
   absl::StatusOr<ConsumerRecord> LoadConsumer(StreamId id, absl::string_view name) const override;

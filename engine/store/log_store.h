@@ -277,6 +277,15 @@ class LogStore {
   virtual absl::StatusOr<absl::btree_map<std::string, SubjectState>> GetSubjectsState(
       StreamId id, absl::string_view filter) const = 0;
 
+  // nats' FilteredState: how many stored messages with seq >= start_seq match `filter` (""/">"
+  // = any), and the first and last of them (all 0 when none). Consumers report num_pending
+  // from it.
+  virtual absl::StatusOr<SubjectState> GetFilteredState(StreamId id, absl::string_view filter,
+                                                        uint64_t start_seq) const = 0;
+  // nats' GetSeqFromTime: the first stored sequence whose timestamp is >= ts_ns, or last_seq + 1
+  // if there is none. Assumes timestamps do not decrease with sequence (the leader stamps them).
+  virtual absl::StatusOr<uint64_t> SeqForTime(StreamId id, int64_t ts_ns) const = 0;
+
   // ---- Consumers -------------------------------------------------------------------------------
 
   // Creates or replaces a consumer's config and state. NotFound for an unknown stream;

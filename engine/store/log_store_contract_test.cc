@@ -419,6 +419,35 @@ TYPED_TEST(LogStoreContractTest, LoadLastBySubjectAndWildcard) {
   EXPECT_EQ(none.message(), "no message found");
 }
 
+TYPED_TEST(LogStoreContractTest, FilteredStateCountsFromAStartSequence) {
+  this->Create(this->Config());
+  this->MustPut("orders.a");  // 1
+  this->MustPut("orders.b");  // 2
+  this->MustPut("orders.a");  // 3
+  this->MustPut("orders.c");  // 4
+  this->MustPut("orders.a");  // 5
+  ASSERT_TRUE(*this->store().DeleteMessage(1, 3, false));
+  EXPECT_EQ(*this->store().GetFilteredState(1, "orders.a", 0), (SubjectState{2, 1, 5}));
+  EXPECT_EQ(*this->store().GetFilteredState(1, "orders.a", 2), (SubjectState{1, 5, 5}));
+  EXPECT_EQ(*this->store().GetFilteredState(1, ">", 2), (SubjectState{3, 2, 5}));
+  EXPECT_EQ(*this->store().GetFilteredState(1, "orders.*", 4), (SubjectState{2, 4, 5}));
+  EXPECT_EQ(*this->store().GetFilteredState(1, "orders.b", 3), (SubjectState{}));
+  EXPECT_EQ(*this->store().GetFilteredState(1, "", 6), (SubjectState{}));
+}
+
+TYPED_TEST(LogStoreContractTest, SeqForTimeFindsFirstMessageAtOrAfter) {
+  this->Create(this->Config());
+  EXPECT_EQ(*this->store().SeqForTime(1, 5), 1u);
+  for (int i = 1; i <= 10; ++i) this->MustPut("orders.a", "x", i * 10);
+  ASSERT_TRUE(*this->store().DeleteMessage(1, 5, false));
+  EXPECT_EQ(*this->store().SeqForTime(1, 0), 1u);
+  EXPECT_EQ(*this->store().SeqForTime(1, 30), 3u);
+  EXPECT_EQ(*this->store().SeqForTime(1, 31), 4u);
+  EXPECT_EQ(*this->store().SeqForTime(1, 41), 6u);  // 5 is deleted
+  EXPECT_EQ(*this->store().SeqForTime(1, 100), 10u);
+  EXPECT_EQ(*this->store().SeqForTime(1, 101), 11u);
+}
+
 TYPED_TEST(LogStoreContractTest, PurgeAllKeepsSequenceGoing) {
   this->Create(this->Config());
   for (int i = 0; i < 5; ++i) this->MustPut("orders.a");

@@ -207,6 +207,22 @@ class Model {
     }
     return 0;
   }
+  SubjectState Filtered(const std::string& filter, uint64_t start) const {
+    SubjectState out;
+    for (auto it = msgs_.lower_bound(start); it != msgs_.end(); ++it) {
+      if (!Matches(it->second.subject, filter)) continue;
+      if (out.msgs == 0) out.first_seq = it->first;
+      out.msgs++;
+      out.last_seq = it->first;
+    }
+    return out;
+  }
+  uint64_t SeqForTime(int64_t ts) const {
+    for (const auto& [seq, m] : msgs_) {
+      if (m.ts >= ts) return seq;
+    }
+    return last_seq_ + 1;
+  }
   uint64_t Last(const std::string& filter) const {
     for (auto it = msgs_.rbegin(); it != msgs_.rend(); ++it) {
       if (Matches(it->second.subject, filter)) return it->first;
@@ -276,6 +292,11 @@ class LogStoreModelTest : public ::testing::Test {
       ASSERT_EQ(message.headers, m->headers);
       ASSERT_EQ(message.timestamp_ns, m->ts);
     }
+    auto filtered = harness_.store().GetFilteredState(1, filter, start);
+    ASSERT_TRUE(filtered.ok()) << filtered.status();
+    ASSERT_EQ(*filtered, model.Filtered(filter, start)) << where << " filtered '" << filter << "'";
+    const int64_t ts = static_cast<int64_t>(rng.Below(4000));
+    ASSERT_EQ(*harness_.store().SeqForTime(1, ts), model.SeqForTime(ts)) << where << " ts " << ts;
     const uint64_t last = model.Last(filter);
     status = harness_.store().LoadLastMessage(1, filter, &message);
     if (last == 0) {
@@ -364,6 +385,8 @@ class LogStoreModelTest : public ::testing::Test {
         CheckReads(rng, model, where);
       }
       Compare(model, where);
+      if (::testing::Test::HasFatalFailure()) return;
+      CheckReads(rng, model, where);
       if (::testing::Test::HasFatalFailure()) return;
     }
   }
