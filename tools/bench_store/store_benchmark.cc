@@ -1,0 +1,204 @@
+// Google Benchmarks of RocksLogStore on the real disk (issue 4 part 7).
+//
+//   BM_AppendSynced/<batch>/<payload bytes>   one Append of `batch` messages + one Sync, repeated
+//   BM_SequentialRead                         LoadNextMessage over 100k stored messages
+//   BM_LastBySubject                          LoadLastMessage on one of 1000 subjects
+//   BM_Purge                                  purge of 10k messages + Sync
+//   BM_Reopen/<messages>                      open + state recovery of a store of that size
+//
+// Stores live under $NA_BENCH_DIR (default ./natrium-store-bench), which must be on the device
+// whose limits tools/bench_store/disk_limits.sh measured; store_bench_report.sh runs both and
+// prints the append results as fractions of the fsync limit.
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "engine/base/random.h"
+#include "engine/store/log_store.h"
+#include "engine/store/rocks/rocks_log_store.h"
+
+namespace na::store_bench {
+namespace {
+
+namespace rk = ::na::store::rocks;
+
+std::string BenchDir(const std::string& name) {
+  const char* base = std::getenv("NA_BENCH_DIR");
+  return absl::StrCat(base != nullptr ? base : "./natrium-store-bench", "/", name);
+}
+
+std::unique_ptr<rk::RocksLogStore> OpenFresh(const std::string& name) {
+  const std::string path = BenchDir(name);
+  rk::DestroyRocksLogStore(path).IgnoreError();  // a leftover from an earlier run, if any
+  rk::RocksLogStoreOptions options;
+  options.path = path;
+  auto store = rk::RocksLogStore::Open(options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "open %s: %s\n", path.c_str(), store.status().ToString().c_str());
+    std::abort();
+  }
+  return std::move(*store);
+}
+
+void Check(const absl::Status& s, const char* what) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
+    std::abort();
+  }
+}
+
+store::StreamConfig Config(const char* name) {
+  store::StreamConfig c;
+  c.name = name;
+  c.subjects = {absl::StrCat(name, ".>")};
+  return c;
+}
+
+// Appends `count` messages of `payload_bytes` in batches of `batch`, one Sync per batch, with
+// `subjects` distinct subjects round robin.
+void Fill(store::LogStore& s, store::StreamId id, uint64_t count, size_t payload_bytes,
+          size_t batch, int subjects) {
+  const std::string payload(payload_bytes, 'x');
+  std::vector<std::string> names;
+  for (int i = 0; i < subjects; ++i) names.push_back(absl::StrCat("s.", i));
+  std::vector<store::Message> messages(batch);
+  std::vector<store::AppendResult> results;
+  uint64_t done = 0;
+  while (done < count) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(batch, count - done));
+    for (size_t i = 0; i < n; ++i) {
+      messages[i].subject = names[(done + i) % names.size()];
+      messages[i].payload = payload;
+      messages[i].timestamp_ns = static_cast<int64_t>(done + i);
+    }
+    Check(s.Append(id, absl::MakeConstSpan(messages.data(), n), &results), "append");
+    Check(s.Sync(), "sync");
+    done += n;
+  }
+}
+
+void BM_AppendSynced(benchmark::State& state) {
+  const size_t batch = static_cast<size_t>(state.range(0));
+  const size_t payload_bytes = static_cast<size_t>(state.range(1));
+  auto s = OpenFresh(absl::StrCat("append-", batch, "-", payload_bytes));
+  Check(s->CreateStream(1, Config("bench")), "create");
+  Check(s->Sync(), "sync");
+  const std::string payload(payload_bytes, 'p');
+  std::vector<store::Message> messages(batch);
+  for (size_t i = 0; i < batch; ++i) {
+    messages[i].subject = "bench.subject";
+    messages[i].payload = payload;
+  }
+  std::vector<store::AppendResult> results;
+  int64_t ts = 0;
+  for (auto _ : state) {
+    for (store::Message& m : messages) m.timestamp_ns = ++ts;
+    Check(s->Append(1, messages, &results), "append");
+    Check(s->Sync(), "sync");
+  }
+  const int64_t msgs = state.iterations() * static_cast<int64_t>(batch);
+  state.SetItemsProcessed(msgs);
+  state.SetBytesProcessed(msgs * static_cast<int64_t>(payload_bytes));
+  state.counters["syncs_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_AppendSynced)
+    ->ArgsProduct({{1, 16, 256}, {128, 4096}})
+    ->ArgNames({"batch", "bytes"})
+    ->UseRealTime()
+    ->MinTime(2.0);
+
+void BM_SequentialRead(benchmark::State& state) {
+  constexpr uint64_t kMessages = 100000;
+  auto s = OpenFresh("seqread");
+  Check(s->CreateStream(1, Config("bench")), "create");
+  Fill(*s, 1, kMessages, 128, 1000, 16);
+  store::StoredMessage m;
+  uint64_t read = 0;
+  for (auto _ : state) {
+    uint64_t seq = 1;
+    for (;;) {
+      absl::Status st = s->LoadNextMessage(1, ">", seq, &m);
+      if (absl::IsOutOfRange(st)) break;
+      Check(st, "load next");
+      seq = m.seq + 1;
+      ++read;
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(read));
+  state.SetBytesProcessed(static_cast<int64_t>(read) * 128);
+}
+BENCHMARK(BM_SequentialRead)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_LastBySubject(benchmark::State& state) {
+  constexpr int kSubjects = 1000;
+  auto s = OpenFresh("lastbysubject");
+  Check(s->CreateStream(1, Config("bench")), "create");
+  Fill(*s, 1, 100000, 128, 1000, kSubjects);
+  Prng rng(42);
+  store::StoredMessage m;
+  std::vector<std::string> subjects;
+  for (int i = 0; i < kSubjects; ++i) subjects.push_back(absl::StrCat("s.", i));
+  for (auto _ : state) {
+    Check(s->LoadLastMessage(1, subjects[rng.Below(kSubjects)], &m), "load last");
+    benchmark::DoNotOptimize(m.seq);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_LastBySubject)->UseRealTime();
+
+void BM_Purge(benchmark::State& state) {
+  constexpr uint64_t kMessages = 10000;
+  auto s = OpenFresh("purge");
+  Check(s->CreateStream(1, Config("bench")), "create");
+  for (auto _ : state) {
+    state.PauseTiming();
+    Fill(*s, 1, kMessages, 128, 1000, 16);
+    state.ResumeTiming();
+    auto purged = s->Purge(1, store::PurgeRequest());
+    Check(purged.status(), "purge");
+    Check(s->Sync(), "sync");
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(kMessages));
+}
+BENCHMARK(BM_Purge)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The time to open a store and recover its state. Filling it (synced batches of 1000) is not
+// timed; only reopening is.
+void BM_Reopen(benchmark::State& state) {
+  const uint64_t messages = static_cast<uint64_t>(state.range(0));
+  const std::string name = absl::StrCat("reopen-", messages);
+  {
+    auto s = OpenFresh(name);
+    Check(s->CreateStream(1, Config("bench")), "create");
+    Fill(*s, 1, messages, 128, 1000, 100);
+  }
+  rk::RocksLogStoreOptions options;
+  options.path = BenchDir(name);
+  uint64_t recovered = 0;
+  for (auto _ : state) {
+    auto s = rk::RocksLogStore::Open(options);
+    Check(s.status(), "reopen");
+    auto st = (*s)->GetStreamState(1, store::StateOptions());
+    Check(st.status(), "state");
+    recovered = st->msgs;
+    state.PauseTiming();
+    s->reset();  // closing is not part of the reopen time
+    state.ResumeTiming();
+  }
+  if (recovered != messages) {
+    state.SkipWithError("recovered a different message count");
+  }
+  state.counters["messages"] = static_cast<double>(recovered);
+}
+BENCHMARK(BM_Reopen)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace na::store_bench
+
+BENCHMARK_MAIN();
