@@ -17,17 +17,18 @@
 //   * max_age is enforced only when the caller calls ExpireMessages(now): the store never reads
 //     a clock.
 //
-// Durability contract (DESIGN.md §3.2). Every mutation returns once it is visible to reads on the
-// same store, but it is durable only after a later Sync() returns OK. Sync() covers everything
-// done before it (group commit: call it once per loop turn, then acknowledge). After a crash and
-// reopen the store holds every mutation made before the last successful Sync(), and possibly a
-// prefix of the later ones (RocksDB may have flushed some; MemLogStore::Crash() drops them all).
-// A single call is atomic: it is either wholly present after a crash or wholly absent.
+// Durability contract (DESIGN.md §3.2). Every mutation is staged: visible to reads on the same
+// store at once, durable only after a later Sync() returns OK. Sync() covers everything staged
+// before it in one synced write (group commit: call it once per loop turn, then acknowledge).
+// After a crash and reopen the store holds exactly the mutations made before the last
+// successful Sync(): nothing staged after it survives, not even in part (RocksLogStore writes
+// nothing to RocksDB before Sync; MemLogStore::Crash() rolls the stage back).
 //
 // Errors. Rejected input comes back as a Status with nats' text:
 //   ResourceExhausted  kErrMaxMsgs, kErrMaxBytes, kErrMaxMsgsPerSubject (JS 503/10077 "{err}")
 //   InvalidArgument    kErrMessageTooLarge (JS 400/10054), bad config, bad purge request
-//   FailedPrecondition kErrSequenceMismatch (append with an explicit, wrong sequence)
+//   FailedPrecondition kErrSequenceMismatch (append with an explicit, wrong sequence); any
+//                      mutation of a read-only store; reuse of a stream id deleted since Sync
 //   NotFound           unknown stream or consumer; kErrNoMessageFound for a missing message
 //   OutOfRange         kErrStoreEof: no message at or after the requested sequence
 //   AlreadyExists      CreateStream on an id in use
