@@ -110,8 +110,7 @@ const std::vector<FlagSpec>& Specs() {
     integer({"ms", "https_port"}, [](Flags& f, int64_t i) { f.https_port = static_cast<int>(i); });
     str({"c", "config"}, [](Flags& f, const std::string& s) { f.config_file = s; });
     boolean({"t"}, [](Flags& f, bool b) { f.test_config = b; });
-    str(
-        {"sl", "signal"}, [](Flags& f, const std::string& s) { f.signal = s; }, "--signal");
+    str({"sl", "signal"}, [](Flags& f, const std::string& s) { f.signal = s; });
     str({"client_advertise"}, [](Flags& f, const std::string& s) { f.client_advertise = s; });
     str({"ports_file_dir"}, [](Flags& f, const std::string& s) { f.ports_file_dir = s; });
     str({"l", "log"}, [](Flags& f, const std::string& s) { f.log_file = s; });
@@ -291,7 +290,8 @@ Server Options:
     -ms,--https_port <port>          Use port for https monitoring (needs TLS: not supported yet)
     -c, --config <file>              Configuration file
     -t                               Test configuration and exit
-    -sl,--signal <signal>[=<pid>]    Send signal to a natrium-server process (not supported yet)
+    -sl,--signal <signal>[=<pid>]    Send signal to natrium-server process (ldm, stop, quit, term, reopen, reload)
+                                     <pid> can be a PID or the path to a PID file
         --client_advertise <string>  Client URL to advertise to other servers
         --ports_file_dir <dir>       Creates a ports file in the specified directory (<executable_name>_<pid>.ports).
 

@@ -66,7 +66,7 @@ TEST(FlagsTest, LaterIssueFlagsAreAcceptedAndRecorded) {
                        "--tlscacert",
                        "ca"});
   ASSERT_EQ(p.outcome, FlagParse::Outcome::kRun) << p.error;
-  EXPECT_EQ(p.flags.unsupported.size(), 17u);
+  EXPECT_EQ(p.flags.unsupported.size(), 16u);
 }
 
 TEST(FlagsTest, ErrorsReadLikeGo) {

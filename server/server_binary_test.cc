@@ -277,6 +277,25 @@ TEST(ServerBinaryTest, BusyPortIsFatal) {
       << second.Stderr();
 }
 
+TEST(ServerBinaryTest, SignalCommandReachesTheServerByPidFile) {
+  const std::string dir = TempDir();
+  Server s({"-a", "127.0.0.1", "-p", "-1", "-P", dir + "/n.pid"});
+  ASSERT_TRUE(s.WaitForLog("Server is ready"));
+  // Always with an explicit pid or pid file: a bare command would pick any natrium-server.
+  Server reopen({"-sl", "reopen=" + dir + "/n.pid"});
+  EXPECT_EQ(reopen.Wait(), 0);
+  EXPECT_TRUE(s.WaitForLog("[INF] File log re-open ignored, not a file logger"));
+  Server reload({"--signal=reload=" + dir + "/n.pid"});
+  EXPECT_EQ(reload.Wait(), 0);
+  EXPECT_TRUE(s.WaitForLog("can only reload config when a file is provided"));
+  Server bogus({"-sl", "bogus=1"});
+  EXPECT_EQ(bogus.Wait(), 1);
+  EXPECT_EQ(bogus.Stderr(), "natrium-server: unknown signal \"bogus\"\n");
+  Server quit({"-sl", absl::StrCat("quit=", s.pid())});
+  EXPECT_EQ(quit.Wait(), 0);
+  EXPECT_EQ(s.Wait(), 0);
+}
+
 // ---- Side by side with the reference -------------------------------------------------------
 
 constexpr char kReferenceServer[] = "/usr/sbin/nats-server";

@@ -25,6 +25,7 @@
 #include "server/logger.h"
 #include "server/options_from_config.h"
 #include "server/ports_file.h"
+#include "server/signal_command.h"
 
 namespace na::server {
 namespace {
@@ -123,6 +124,11 @@ int ServerMain(int argc, char** argv) {
       break;
   }
   const Flags& flags = parsed.flags;
+  if (flags.signal.has_value()) {
+    // Signal a running server and exit, as nats-server does.
+    absl::Status sent = SendSignalCommand(*flags.signal, Basename(argv[0]));
+    return sent.ok() ? 0 : Die(sent.message());
+  }
 
   Settings settings;
   int64_t config_load_wall_ns = 0;
@@ -229,7 +235,8 @@ int ServerMain(int argc, char** argv) {
                                   return response;
                                 });
     if (!s.ok()) {
-      logger.Fatal(absl::StrCat("Can't listen to the monitor port: ", s.message()));
+      logger.Fatal(
+          absl::StrCat("Can't start monitoring: can't listen to the monitor port: ", s.message()));
       return 1;
     }
     monitor_config.http_port = http.port();
