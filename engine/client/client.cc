@@ -453,6 +453,8 @@ void Client::Route(const protocol::PubOp& op) {
   msg.reply = op.reply;
   msg.header_bytes = op.header_bytes;
   msg.payload = op.payload;
+  msg.header_bytes_text = op.header_bytes_text;
+  msg.total_bytes_text = op.total_bytes_text;
 
   bool delivered = false;
   host_.BeginDelivery();
@@ -529,11 +531,18 @@ bool Client::Deliver(const Client* publisher, subject::Subscription* sub, const 
   ++counters.out_msgs;
   counters.out_bytes += payload.size();
 
-  const protocol::MsgLine line{.subject = msg.subject,
-                               .sid = sub->sid,
-                               .reply = msg.reply,
-                               .header_bytes = delivery.header_bytes,
-                               .total_bytes = delivery.total_bytes()};
+  protocol::MsgLine line{.subject = msg.subject,
+                         .sid = sub->sid,
+                         .reply = msg.reply,
+                         .header_bytes = delivery.header_bytes,
+                         .total_bytes = delivery.total_bytes()};
+  // The publisher's own size text goes out unless the header block was cut off (the reference
+  // then writes the new size in decimal).
+  const bool stripped = msg.header_bytes > 0 && delivery.header_bytes < 0;
+  if (!stripped) {
+    line.header_bytes_text = msg.header_bytes_text;
+    line.total_bytes_text = msg.total_bytes_text;
+  }
   line_buf_.clear();
   if (payload.size() <= kCoalescePayloadBytes) {
     protocol::AppendMsg(line, payload, &line_buf_);

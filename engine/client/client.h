@@ -65,6 +65,9 @@ class Client final : public protocol::ClientOpHandler {
     absl::string_view reply;
     int64_t header_bytes = -1;  // -1: no headers
     absl::string_view payload;  // headers + body, without the trailing CRLF
+    // The sizes as the publisher wrote them, relayed as the reference does (PubOp).
+    absl::string_view header_bytes_text;
+    absl::string_view total_bytes_text;
   };
   bool Deliver(const Client* publisher, subject::Subscription* sub, const Message& msg);
 

@@ -35,7 +35,15 @@ Node::Node(Options options, uint64_t seed)
   authenticator_ = std::make_unique<auth::SimpleAuthenticator>(options_.auth);
   start_wall_ns_ = options_.start_wall_ns;
   effects_ = &null_effects;
+  BuildInfoPrefix();
+}
 
+void Node::SetClientPort(int port) {
+  options_.port = port;
+  BuildInfoPrefix();
+}
+
+void Node::BuildInfoPrefix() {
   // INFO keys in the reference's order; the per-client tail is added by ClientInfo().
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);

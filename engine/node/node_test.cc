@@ -108,6 +108,34 @@ TEST_F(NodeTest, InfoOnOpenInReferenceKeyOrder) {
                                "\"client_ip\":\"127.0.0.1\"} \r\n"));
 }
 
+TEST_F(NodeTest, SetClientPortUpdatesInfo) {
+  Options options;
+  options.port = -1;
+  Make(options);
+  EXPECT_THAT(Open(1), HasSubstr("\"port\":-1,"));
+  node_->SetClientPort(43210);
+  EXPECT_THAT(Open(2), HasSubstr("\"host\":\"127.0.0.1\",\"port\":43210,\"headers\""));
+  EXPECT_EQ(node_->options().port, 43210);
+}
+
+// The reference relays the publisher's size digits as written, except the total of a message
+// whose header block is cut off for a subscriber without headers (observed on 2.9.10).
+TEST_F(NodeTest, SizeTextIsRelayedAsWritten) {
+  Open(1);
+  Open(2);
+  In(1, "CONNECT {\"verbose\":false,\"headers\":true}\r\nSUB z 1\r\n");
+  In(2, "CONNECT {\"verbose\":false}\r\nSUB z 2\r\n");
+  In(1,
+     "PUB z 01\r\nx\r\nHPUB z 012 0014\r\nNATS/1.0\r\n\r\nhi\r\nHPUB z 00 02\r\nhi\r\n"
+     "PUB z r  0002\r\nab\r\n");
+  EXPECT_EQ(Take(1),
+            "MSG z 1 01\r\nx\r\nHMSG z 1 012 0014\r\nNATS/1.0\r\n\r\nhi\r\n"
+            "MSG z 1 02\r\nhi\r\nMSG z 1 r 0002\r\nab\r\n");
+  EXPECT_EQ(Take(2),
+            "MSG z 2 01\r\nx\r\nMSG z 2 2\r\nhi\r\nMSG z 2 02\r\nhi\r\n"
+            "MSG z 2 r 0002\r\nab\r\n");
+}
+
 TEST_F(NodeTest, VerboseDefaultsBeforeAndAfterConnect) {
   Open(1);
   In(1, "PUB foo 1\r\nx\r\n");

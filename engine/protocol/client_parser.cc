@@ -340,6 +340,8 @@ void ClientParser::SaveSplitState(absl::string_view bytes) {
         pending_pub_.subject = relocate(pending_pub_.subject);
         pending_pub_.reply = relocate(pending_pub_.reply);
         pending_pub_.args = relocate(pending_pub_.args);
+        pending_pub_.header_bytes_text = relocate(pending_pub_.header_bytes_text);
+        pending_pub_.total_bytes_text = relocate(pending_pub_.total_bytes_text);
         pub_line_ = pub_args_;
         pub_line_owned_ = true;
       }
@@ -467,8 +469,10 @@ ParseError ClientParser::DispatchPubLine(absl::string_view line, ClientOpHandler
   op.subject = fields[0];
   if (count == 2 + sizes) op.reply = fields[1];
   op.total_bytes = ParseSize(fields[count - 1]);
+  op.total_bytes_text = fields[count - 1];
   if (is_hpub) {
     op.header_bytes = ParseSize(fields[count - 2]);
+    op.header_bytes_text = fields[count - 2];
     if (op.header_bytes < 0 || op.total_bytes < 0 || op.header_bytes > op.total_bytes) {
       arg_buf_.clear();
       return Fail(bad_args);

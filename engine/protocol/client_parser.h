@@ -33,6 +33,10 @@ struct PubOp {
   // The argument text as received (after the verb's separators, without the line end), which
   // is what the reference's trace log quotes: "<<- [PUB foo  2]".
   absl::string_view args;
+  // The size fields as the client wrote them ("01" for 1): the reference relays them verbatim in
+  // MSG/HMSG lines. header_bytes_text is empty for PUB.
+  absl::string_view header_bytes_text;
+  absl::string_view total_bytes_text;
 };
 
 struct SubOp {

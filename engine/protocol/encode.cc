@@ -48,8 +48,15 @@ size_t MsgLineSize(const MsgLine& line) {
   NA_CHECK_GE(line.total_bytes, 0);
   size_t size = (line.header_bytes >= 0 ? 5 : 4) + line.subject.size() + 1 + line.sid.size() + 1;
   if (!line.reply.empty()) size += line.reply.size() + 1;
-  if (line.header_bytes >= 0) size += DecimalSize(line.header_bytes) + 1;
-  return size + DecimalSize(line.total_bytes) + 2;
+  if (line.header_bytes >= 0) {
+    size += (line.header_bytes_text.empty() ? DecimalSize(line.header_bytes)
+                                            : line.header_bytes_text.size()) +
+            1;
+  }
+  return size +
+         (line.total_bytes_text.empty() ? DecimalSize(line.total_bytes)
+                                        : line.total_bytes_text.size()) +
+         2;
 }
 
 size_t WriteMsgLine(const MsgLine& line, absl::Span<char> out) {
@@ -71,10 +78,12 @@ size_t WriteMsgLine(const MsgLine& line, absl::Span<char> out) {
     *p++ = ' ';
   }
   if (line.header_bytes >= 0) {
-    p = WriteDecimal(line.header_bytes, p);
+    p = line.header_bytes_text.empty() ? WriteDecimal(line.header_bytes, p)
+                                       : WriteText(line.header_bytes_text, p);
     *p++ = ' ';
   }
-  p = WriteDecimal(line.total_bytes, p);
+  p = line.total_bytes_text.empty() ? WriteDecimal(line.total_bytes, p)
+                                    : WriteText(line.total_bytes_text, p);
   p = WriteText(kCrLf, p);
   NA_CHECK_EQ(static_cast<size_t>(p - out.data()), size);
   return size;

@@ -47,6 +47,10 @@ struct MsgLine {
   absl::string_view reply;    // left out of the line when empty
   int64_t header_bytes = -1;  // < 0: MSG; >= 0: HMSG with this header size
   int64_t total_bytes = 0;    // REQUIRES: >= 0, and >= header_bytes for HMSG
+  // When not empty, written in place of header_bytes / total_bytes: the reference relays the
+  // publisher's own digits (PubOp::*_bytes_text, "01" for 1). REQUIRES: they spell the numbers.
+  absl::string_view header_bytes_text = {};
+  absl::string_view total_bytes_text = {};
 };
 
 // The exact length of the line, CRLF included.
