@@ -160,6 +160,12 @@ int ServerMain(int argc, char** argv) {
   if (absl::Status s = logger.Configure(log_options); !s.ok()) return Die(s.message());
 
   signal(SIGPIPE, SIG_IGN);
+  // Every client is a descriptor: use the hard limit, as Go (and so nats-server) does at start.
+  struct rlimit nofile;
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
   // Without its own host, the monitor binds the client host (and /varz says so), as in
   // nats-server.
   if (!settings.http_host_set) settings.node.http_host = settings.node.host;

@@ -341,6 +341,28 @@ TEST_F(RuntimeTest, ShutdownTellsEngineAndClosesClients) {
   EXPECT_EQ(r.closed.begin()->second, io::CloseCause::kShutdown);
 }
 
+TEST_F(RuntimeTest, DrainLetsEngineClosesFlushThenReturns) {
+  Start();
+  Client c(runtime_->port(), 32 * 1024);
+  const size_t total = 2u << 20;
+  c.Write("echo ready\n");
+  EXPECT_EQ(c.ReadN(6), "ready\n");
+  runtime_->Stop();
+  thread_.join();
+  // What Node::Shutdown does: queue last words and Close(kFlush) every connection. A reader
+  // that drains slowly still gets all of it before Drain returns.
+  std::thread reader([&c, total] { EXPECT_EQ(c.ReadN(total, 10000).size(), total); });
+  const std::string block(total, 'q');
+  ScriptEngine::Record r = engine_.Snapshot();
+  runtime_->Send(r.opened[0], block);
+  runtime_->Close(r.opened[0], io::CloseMode::kFlush);
+  runtime_->Drain(5'000'000'000);
+  EXPECT_EQ(runtime_->num_connections(), 0u);
+  reader.join();
+  EXPECT_TRUE(c.ReadsEof());
+  EXPECT_TRUE(engine_.Snapshot().closed.empty());
+}
+
 TEST_F(RuntimeTest, CaughtSignalEndsRun) {
   RuntimeOptions options;
   options.signals = {SIGUSR2};
