@@ -228,9 +228,13 @@ void Client::OnWriteDeadline() {
     return;
   }
   host_.mutable_counters().slow_consumers++;
+  // The reference counts the buffers of its stuck writev; the runtime's are not visible here, so
+  // this counts the pending bytes in the reference's largest buffer size (64 KiB), rounded up.
+  constexpr uint64_t kChunkBytes = 64 * 1024;
+  const uint64_t chunks = (pending_bytes_ + kChunkBytes - 1) / kChunkBytes;
   Log(io::LogLevel::kInfo,
       absl::StrCat("Slow Consumer Detected: WriteDeadline of ", GoDuration(deadline_ns),
-                   " exceeded with ", pending_bytes_, " total bytes pending"));
+                   " exceeded with ", chunks, " chunks of ", pending_bytes_, " total bytes."));
   Close(ClosedState::kSlowConsumerWriteDeadline, io::CloseMode::kAbort);
 }
 

@@ -456,6 +456,9 @@ TEST_F(NodeTest, SlowConsumerByWriteDeadline) {
   EXPECT_EQ(fx_.closes[1], io::CloseMode::kAbort);
   EXPECT_EQ(Closed_Reason(1), "Slow Consumer (Write Deadline)");
   EXPECT_EQ(node_->counters().slow_consumers, 1u);
+  EXPECT_THAT(fx_.logs, testing::Contains(testing::MatchesRegex(
+                            ".* - cid:1 - Slow Consumer Detected: WriteDeadline of 2s exceeded "
+                            "with 1 chunks of [0-9]+ total bytes\\.")));
 }
 
 TEST_F(NodeTest, ListConnectionsShowsSubscriptionsAndClientFields) {
