@@ -392,36 +392,15 @@ absl::Status BackedLogStore::RemoveOne(StreamId id, Stream& stream, uint64_t seq
   record.msgs--;
   record.bytes = record.bytes >= size ? record.bytes - size : 0;
 
-  auto it = stream.subjects.find(scratch_.subject);
-  if (it != stream.subjects.end()) {
-    SubjectState& state = it->second;
-    if (state.msgs <= 1) {
-      NA_RETURN_IF_ERROR(Poison(backend_->DeleteSubjectRecord(id, it->first)));
-      stream.subjects.erase(it);
-    } else {
-      state.msgs--;
-      if (seq == state.first_seq) {
-        if (state.msgs == 1) {
-          state.first_seq = state.last_seq;
-        } else {
-          NA_ASSIGN_OR_RETURN(uint64_t next, backend_->SeekSubject(id, it->first, seq + 1));
-          state.first_seq = next != 0 ? next : state.last_seq;
-        }
-      } else if (seq == state.last_seq) {
-        // nats leaves last pointing at a removed message here; we keep it exact, which
-        // LoadLastMessage relies on.
-        NA_ASSIGN_OR_RETURN(uint64_t prev, backend_->SeekSubjectLast(id, it->first, seq - 1));
-        state.last_seq = prev != 0 ? prev : state.first_seq;
-      }
-      NA_RETURN_IF_ERROR(Poison(backend_->PutSubjectRecord(id, it->first, state)));
-    }
-  }
-
+  // The stream's new first message. Limits remove from the front, where seq + 1 is almost
+  // always stored, so a point lookup comes before the (costlier) iterator seek.
+  bool advanced = false;
   if (record.msgs == 0) {
     record.first_seq = record.last_seq + 1;
     record.first_ts_ns = 0;
   } else if (seq == record.first_seq) {
-    status = backend_->SeekMessage(id, seq + 1, &scratch_next_);
+    status = backend_->GetMessage(id, seq + 1, &scratch_next_);
+    if (absl::IsNotFound(status)) status = backend_->SeekMessage(id, seq + 1, &scratch_next_);
     if (absl::IsNotFound(status)) {
       return absl::DataLossError(absl::StrCat("stream '", record.config.name, "': ", record.msgs,
                                               " messages counted but none stored after ", seq));
@@ -429,6 +408,34 @@ absl::Status BackedLogStore::RemoveOne(StreamId id, Stream& stream, uint64_t seq
     if (!status.ok()) return Annotate(stream, status);
     record.first_seq = scratch_next_.seq;
     record.first_ts_ns = scratch_next_.timestamp_ns;
+    advanced = true;
+  }
+
+  auto it = stream.subjects.find(scratch_.subject);
+  if (it == stream.subjects.end()) return absl::OkStatus();
+  // Summaries are persisted once per public call (Finish).
+  if (!dirty_subjects_.contains(it->first)) dirty_subjects_.insert(it->first);
+  SubjectState& state = it->second;
+  if (state.msgs <= 1) {
+    stream.subjects.erase(it);
+    return absl::OkStatus();
+  }
+  state.msgs--;
+  if (seq == state.first_seq) {
+    if (state.msgs == 1) {
+      state.first_seq = state.last_seq;
+    } else if (advanced && scratch_next_.subject == it->first) {
+      // The next stored message of the whole stream is on this subject: it is its next too.
+      state.first_seq = scratch_next_.seq;
+    } else {
+      NA_ASSIGN_OR_RETURN(uint64_t next, backend_->SeekSubject(id, it->first, seq + 1));
+      state.first_seq = next != 0 ? next : state.last_seq;
+    }
+  } else if (seq == state.last_seq) {
+    // nats leaves last pointing at a removed message here; we keep it exact, which
+    // LoadLastMessage relies on.
+    NA_ASSIGN_OR_RETURN(uint64_t prev, backend_->SeekSubjectLast(id, it->first, seq - 1));
+    state.last_seq = prev != 0 ? prev : state.first_seq;
   }
   return absl::OkStatus();
 }
