@@ -29,9 +29,23 @@ constexpr size_t kReplyGrantsMax = 4096;
 // Queue group used internally by the reference; clients may not join it.
 constexpr absl::string_view kSysGroup = "_sys_";
 
+// 2.9.10's prefixes (server/gateway.go, jetstream_api.go, accounts.go). Gateway-routed and JS
+// ack subjects count only with something after the prefix, as the reference's length checks do.
+constexpr absl::string_view kGatewayReplyPrefix = "_GR_.";
+constexpr absl::string_view kJsAckPrefix = "$JS.ACK.";
+constexpr absl::string_view kServiceReplyPrefix = "_R_.";
+
+bool HasPrefixAndMore(absl::string_view subject, absl::string_view prefix) {
+  return subject.size() > prefix.size() && absl::StartsWith(subject, prefix);
+}
+
+bool IsGatewayRoutedReply(absl::string_view subject) {
+  return HasPrefixAndMore(subject, kGatewayReplyPrefix);
+}
+
 bool IsReservedReply(absl::string_view reply) {
-  return absl::StartsWith(reply, "_R_.") || absl::StartsWith(reply, "$JS.ACK.") ||
-         absl::StartsWith(reply, "$GNR.");
+  return absl::StartsWith(reply, kServiceReplyPrefix) || HasPrefixAndMore(reply, kJsAckPrefix) ||
+         IsGatewayRoutedReply(reply);
 }
 
 bool HasWildcard(absl::string_view subject) {
@@ -438,7 +452,7 @@ void Client::Route(const protocol::PubOp& op) {
   ++counters.in_msgs;
   counters.in_bytes += static_cast<uint64_t>(op.total_bytes);
 
-  if (absl::StartsWith(op.subject, "$GNR.") || !PublishAllowed(op.subject)) {
+  if (IsGatewayRoutedReply(op.subject) || !PublishAllowed(op.subject)) {
     SendErr(absl::StrCat("Permissions Violation for Publish to ", GoQuote(op.subject)));
     Log(io::LogLevel::kError,
         absl::StrCat("Publish Violation - ", AuthUserText(), ", Subject ", GoQuote(op.subject)));

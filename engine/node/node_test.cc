@@ -270,6 +270,23 @@ TEST_F(NodeTest, NoRespondersNamesFirstSubscriptionInReferenceMatchOrder) {
   EXPECT_EQ(Take(2), "HMSG a.b.c 3 16 16\r\nNATS/1.0 503\r\n\r\n\r\n");
 }
 
+// 2.9.10 reserves "_GR_." (gateway-routed replies; "$GNR." came later), "$JS.ACK." and "_R_.";
+// the first two only with something after the prefix. Bytes observed on nats-server 2.9.10.
+TEST_F(NodeTest, ReservedSubjectAndReplyPrefixesOf29) {
+  Open(1);
+  In(1,
+     "CONNECT {\"verbose\":false}\r\nSUB > 1\r\nPUB _GR_.x 1\r\na\r\nPUB $GNR.x 1\r\nb\r\n"
+     "PUB x _GR_.y 1\r\nd\r\nPUB x $GNR.y 1\r\ne\r\nPUB x $JS.ACK. 1\r\nf\r\n"
+     "PUB x $JS.ACK.a 1\r\ng\r\nPUB x _R_. 1\r\nh\r\nPUB x _R_ 1\r\ni\r\n");
+  EXPECT_EQ(Take(1),
+            "-ERR 'Permissions Violation for Publish to \"_GR_.x\"'\r\nMSG $GNR.x 1 1\r\nb\r\n"
+            "-ERR 'Permissions Violation for Publish with Reply of \"_GR_.y\"'\r\n"
+            "MSG x 1 $GNR.y 1\r\ne\r\nMSG x 1 $JS.ACK. 1\r\nf\r\n"
+            "-ERR 'Permissions Violation for Publish with Reply of \"$JS.ACK.a\"'\r\n"
+            "-ERR 'Permissions Violation for Publish with Reply of \"_R_.\"'\r\n"
+            "MSG x 1 _R_ 1\r\ni\r\n");
+}
+
 TEST_F(NodeTest, QueueGroupsDeliverOncePerGroupAndReachEveryMember) {
   Open(1);
   Open(2);
