@@ -119,6 +119,9 @@ int RunSingle(const Flags& flags) {
   std::printf("events: %" PRIu64 "  trace records: %" PRIu64 "\n", r.events, r.trace_records);
   std::printf("publishes: %" PRIu64 "  deliveries: %" PRIu64 "%s\n", r.publishes, r.deliveries,
               flags.canary ? absl::StrCat("  canary drops: ", r.canary_drops).c_str() : "");
+  std::printf("exactly-once: %" PRIu64 " subscriptions/groups checked, %" PRIu64
+              " owed deliveries verified\n",
+              r.exactly_once_subs, r.owed_verified);
   std::printf("simulated: %.3fs  wall: %.3fs  speed: %.0fx real time\n", sim_s, wall_s,
               wall_s > 0 ? sim_s / wall_s : 0.0);
   std::printf("coverage: %s\n", r.coverage.Summary().c_str());
@@ -146,12 +149,16 @@ int RunSweep(const Flags& flags) {
   std::vector<std::string> failures;
   absl::btree_map<std::string, uint64_t> kinds;  // violation kind -> seeds that showed it
   double sim_s_total = 0;
+  uint64_t owed_verified = 0;
+  uint64_t exactly_once_subs = 0;
   const uint64_t total = flags.seed_last - flags.seed_first + 1;
   uint64_t done = 0;
   for (uint64_t seed = flags.seed_first; seed <= flags.seed_last; ++seed) {
     RunResult r = RunOne(flags, seed, /*print_header=*/false);
     ++done;
     coverage.Merge(r.coverage);
+    owed_verified += r.owed_verified;
+    exactly_once_subs += r.exactly_once_subs;
     sim_s_total += static_cast<double>(r.simulated_ns) / 1e9;
     const double wall_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -183,6 +190,9 @@ int RunSweep(const Flags& flags) {
     for (const auto& [kind, n] : kinds) absl::StrAppend(&by_kind, " ", kind, "=", n);
     std::printf("failed seeds by violation kind:%s\n", by_kind.c_str());
   }
+  std::printf("exactly-once: %" PRIu64 " subscriptions/groups checked, %" PRIu64
+              " owed deliveries verified\n",
+              exactly_once_subs, owed_verified);
   std::printf("coverage: %s\n", coverage.Summary().c_str());
   const std::vector<std::string> never = coverage.NeverReached();
   std::printf("never reached: %s\n", never.empty() ? "(none)" : absl::StrJoin(never, " ").c_str());

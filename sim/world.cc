@@ -100,6 +100,8 @@ RunResult World::Run() {
   result.publishes = checker_.publishes();
   result.deliveries = checker_.deliveries();
   result.canary_drops = canary_drops_;
+  result.exactly_once_subs = checker_.exactly_once_subs();
+  result.owed_verified = checker_.owed_verified();
   result.coverage = coverage_;
   return result;
 }

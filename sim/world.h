@@ -57,6 +57,8 @@ struct RunResult {
   uint64_t publishes = 0;
   uint64_t deliveries = 0;
   uint64_t canary_drops = 0;
+  uint64_t exactly_once_subs = 0;
+  uint64_t owed_verified = 0;
   check::Coverage coverage;
 };
 

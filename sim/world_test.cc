@@ -64,6 +64,13 @@ TEST(WorldTest, LivenessAnswersRequestsAfterFaultsStop) {
   EXPECT_GT(r.coverage.count("request_replied"), 0u);
 }
 
+TEST(WorldTest, UnansweredRequestsFailLiveness) {
+  testing::ToyBrokerBugs bugs;
+  bugs.drop_requests = true;
+  RunResult r = RunSeed(4, Mode::kLiveness, Toy(bugs), false, 60 * kSecond);
+  EXPECT_THAT(KindsOnly(r), Contains("no_reply"));
+}
+
 TEST(WorldTest, SameSeedSameTraceHash) {
   RunResult a = RunSeed(7, Mode::kSafety, Toy());
   RunResult b = RunSeed(7, Mode::kSafety, Toy());

@@ -165,6 +165,7 @@ bool RoutingChecker::Owed(const SubRecord& sub, const PublishRecord& pub) const 
 void RoutingChecker::CheckSubExactlyOnce(SubId sub_id) {
   const SubRecord& sub = subs_[sub_id - 1];
   if (!sub.queue.empty() || sub.max_msgs >= 0 || !SessionClean(sub.session)) return;
+  ++exactly_once_subs_;
   uint64_t missing = 0;
   MsgId first_missing = 0;
   for (const auto& [subject, msgs] : by_subject_) {
@@ -173,6 +174,8 @@ void RoutingChecker::CheckSubExactlyOnce(SubId sub_id) {
       if (!Owed(sub, publishes_[m - 1])) continue;
       if (!received_[sub_id - 1].contains(m)) {
         if (missing++ == 0) first_missing = m;
+      } else {
+        ++owed_verified_;
       }
     }
   }
@@ -198,6 +201,7 @@ void RoutingChecker::CheckGroupsExactlyOnce() {
       if (s.max_msgs >= 0 || !SessionClean(s.session)) clean = false;
     }
     if (!clean) continue;
+    ++exactly_once_subs_;
     uint64_t missing = 0;
     MsgId first_missing = 0;
     for (const auto& [subject, msgs] : by_subject_) {
@@ -219,6 +223,7 @@ void RoutingChecker::CheckGroupsExactlyOnce() {
           }
         }
         if (got == 0 && missing++ == 0) first_missing = m;
+        if (got > 0) ++owed_verified_;
       }
     }
     if (missing > 0) {

@@ -70,6 +70,10 @@ class RoutingChecker {
   const SessionRecord& session(SessionId s) const { return sessions_[s - 1]; }
   uint64_t deliveries() const { return deliveries_; }
   uint64_t publishes() const { return publishes_.size(); }
+  // How much Finish() verified: subscriptions (and queue groups) held to exactly-once, and the
+  // owed deliveries it found in place. A run that passes with zeros proved little.
+  uint64_t exactly_once_subs() const { return exactly_once_subs_; }
+  uint64_t owed_verified() const { return owed_verified_; }
 
  private:
   static std::string GroupKey(const SubRecord& sub);
@@ -90,6 +94,8 @@ class RoutingChecker {
   absl::btree_map<std::string, std::vector<MsgId>> by_subject_;
   std::vector<Violation> violations_;
   uint64_t deliveries_ = 0;
+  uint64_t exactly_once_subs_ = 0;
+  uint64_t owed_verified_ = 0;
 };
 
 }  // namespace na::sim::check

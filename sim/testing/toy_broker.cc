@@ -240,6 +240,7 @@ void ToyBroker::Route(io::ConnId from, absl::string_view subject, absl::string_v
     }
     return;
   }
+  if (bugs_.drop_requests && absl::StartsWith(subject, "svc.")) return;
   const std::string reply_part = reply.empty() ? "" : absl::StrCat(reply, " ");
   for (const Target& t : plain) {
     auto it = conns_.find(t.conn);

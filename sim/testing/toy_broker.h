@@ -22,6 +22,7 @@ namespace na::sim::testing {
 
 struct ToyBrokerBugs {
   bool skip_every_1000th_delivery = false;  // for tests that the checkers catch a real loss
+  bool drop_requests = false;               // never route svc.*: requests go unanswered
 };
 
 class ToyBroker : public io::Engine {
