@@ -537,6 +537,11 @@ bool Client::Deliver(const Client* publisher, subject::Subscription* sub, const 
       return false;
     }
     last_delivery = static_cast<int64_t>(sub->delivered_msgs) == sub->max_msgs;
+    // Logged before the delivery, the unsubscribe (DELSUB) after it, as the reference does.
+    if (last_delivery && debug()) {
+      Log(io::LogLevel::kDebug, absl::StrCat("Auto-unsubscribe limit of ", sub->max_msgs,
+                                             " reached for sid '", sub->sid, "'"));
+    }
   }
 
   // Subscribers that did not ask for headers get the body alone, as a MSG.
@@ -582,10 +587,6 @@ bool Client::Deliver(const Client* publisher, subject::Subscription* sub, const 
   }
 
   if (last_delivery && !closed_) {
-    if (debug()) {
-      Log(io::LogLevel::kDebug, absl::StrCat("Auto-unsubscribe limit of ", sub->max_msgs,
-                                             " reached for sid '", sub->sid, "'"));
-    }
     RemoveSubscription(sub);
   }
   return true;

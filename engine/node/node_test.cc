@@ -536,6 +536,29 @@ TEST_F(NodeTest, TraceLinesInReferenceFormat) {
   EXPECT_EQ(fx_.logs, want);
 }
 
+// Observed with nats-server 2.9.10 -DV: the limit is logged before the MSG, DELSUB after it.
+TEST_F(NodeTest, AutoUnsubscribeLogOrder) {
+  Options options;
+  options.debug = true;
+  options.trace = true;
+  Make(options);
+  Open(4);
+  fx_.logs.clear();
+  In(4, "CONNECT {\"verbose\":false}\r\nSUB foo 1\r\nUNSUB 1 1\r\nPUB foo 1\r\nx\r\n");
+  const std::string p = "127.0.0.1:50004 - cid:4 - ";
+  const std::vector<std::string> want = {
+      p + "<<- [CONNECT {\"verbose\":false}]",
+      p + "<<- [SUB foo 1]",
+      p + "<<- [UNSUB 1 1]",
+      p + "<<- [PUB foo 1]",
+      p + "<<- MSG_PAYLOAD: [\"x\"]",
+      p + "Auto-unsubscribe limit of 1 reached for sid '1'",
+      p + "->> [MSG foo 1 1]",
+      p + "<-> [DELSUB 1]",
+  };
+  EXPECT_EQ(fx_.logs, want);
+}
+
 // The reference traces the argument text as it arrived (runs of spaces and tabs kept), wherever
 // the reads split it, and -ERR text without quotes. Observed with nats-server 2.9.10 -V.
 TEST_F(NodeTest, TraceQuotesRawArgumentsAcrossSplitReads) {
