@@ -169,18 +169,18 @@ int ServerMain(int argc, char** argv) {
   // Without its own host, the monitor binds the client host (and /varz says so), as in
   // nats-server.
   if (!settings.http_host_set) settings.node.http_host = settings.node.host;
+  if (settings.node.port == 0) settings.node.port = limits::kDefaultPort;  // as nats-server
   const io::Time start = net::Now();
   settings.node.start_wall_ns = start.wall_ns;
   const uint64_t seed = RandomSeed();
-  node::Node node(settings.node, seed);
-  const node::Options& options = node.options();
+  auto node_holder = std::make_unique<node::Node>(settings.node, seed);
 
   logger.Info("Starting nats-server");
   logger.Info(absl::StrCat("  Version:  ", node::kServerVersion));
   logger.Info("  Git:      [not set]");
   logger.Debug(absl::StrCat("  Go build: ", node::kServerBuild));
-  logger.Info(absl::StrCat("  Name:     ", node.server_name()));
-  logger.Info(absl::StrCat("  ID:       ", node.server_id()));
+  logger.Info(absl::StrCat("  Name:     ", node_holder->server_name()));
+  logger.Info(absl::StrCat("  ID:       ", node_holder->server_id()));
   logger.Debug(absl::StrCat("  Seed:     ", seed));
   if (!flags.config_file.empty()) {
     logger.Info(absl::StrCat("Using configuration file: ", flags.config_file));
@@ -188,18 +188,27 @@ int ServerMain(int argc, char** argv) {
   for (const std::string& warning : settings.warnings) logger.Warn(warning);
 
   net::RuntimeOptions runtime_options;
-  runtime_options.host = options.host;
-  runtime_options.port = options.port;
+  runtime_options.host = settings.node.host;
+  runtime_options.port = settings.node.port;
   runtime_options.signals = {SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGHUP};
   net::Runtime runtime(runtime_options);
-  runtime.set_engine(&node);
   runtime.set_log_sink(
       [&logger](io::LogLevel level, absl::string_view m) { logger.Log(level, m); });
   if (absl::Status s = runtime.Listen(); !s.ok()) {
-    logger.Fatal(absl::StrCat("Error listening on port: ", JoinHostPort(options.host, options.port),
-                              ", \"", s.message(), "\""));
+    logger.Fatal(absl::StrCat(
+        "Error listening on port: ", JoinHostPort(settings.node.host, settings.node.port), ", \"",
+        s.message(), "\""));
     return 1;
   }
+  if (runtime.port() != settings.node.port) {
+    // A random port (-1): INFO and /varz must carry the bound one. The node has not run yet,
+    // and the same seed gives the same server id.
+    settings.node.port = runtime.port();
+    node_holder = std::make_unique<node::Node>(settings.node, seed);
+  }
+  node::Node& node = *node_holder;
+  const node::Options& options = node.options();
+  runtime.set_engine(&node);
 
   if (!settings.pid_file.empty()) {
     if (absl::Status s = WritePidFile(settings.pid_file, pid); !s.ok()) {
@@ -222,8 +231,6 @@ int ServerMain(int argc, char** argv) {
       config_load_wall_ns != 0 ? config_load_wall_ns : start.wall_ns;
   std::unique_ptr<monitor::Monitor> monitor;
   if (options.http_port != 0) {
-    logger.Info(
-        absl::StrCat("Starting http monitor on ", JoinHostPort(http_host, options.http_port)));
     absl::Status s = http.Start(runtime, http_host, options.http_port,
                                 [&node, &monitor, &sampler](const net::HttpRequest& request) {
                                   net::HttpResponse response;
@@ -246,6 +253,7 @@ int ServerMain(int argc, char** argv) {
       return 1;
     }
     monitor_config.http_port = http.port();
+    logger.Info(absl::StrCat("Starting http monitor on ", JoinHostPort(http_host, http.port())));
   }
   monitor = std::make_unique<monitor::Monitor>(monitor_config);
 
