@@ -220,7 +220,9 @@ TEST(ServerBinaryTest, RunsServesMonitorsAndShutsDownOnSigint) {
 
   const int fd = Connect(port);
   ASSERT_GE(fd, 0);
-  EXPECT_TRUE(absl::StartsWith(ReadUntil(fd, "\r\n"), "INFO {"));
+  const std::string info = ReadUntil(fd, "\r\n");
+  EXPECT_TRUE(absl::StartsWith(info, "INFO {")) << info;
+  EXPECT_TRUE(absl::StrContains(info, absl::StrCat("\"port\":", port, ","))) << info;
   const std::string hello = "CONNECT {\"verbose\":false}\r\nSUB a 1\r\nPUB a 2\r\nhi\r\nPING\r\n";
   ASSERT_EQ(write(fd, hello.data(), hello.size()), static_cast<ssize_t>(hello.size()));
   EXPECT_EQ(ReadUntil(fd, "PONG\r\n"), "MSG a 1 2\r\nhi\r\nPONG\r\n");
