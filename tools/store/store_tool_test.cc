@@ -357,6 +357,18 @@ TEST_F(StoreToolTest, NeverWrites) {
   EXPECT_EQ(Snapshot(), before);
 }
 
+TEST_F(StoreToolTest, VerifyDrawsAProgressBarOnlyOnATerminal) {
+  class TerminalOutput : public StringOutput {
+   public:
+    bool progress() const override { return true; }
+  };
+  TerminalOutput tty;
+  EXPECT_EQ(RunStoreTool({"--dir", kDir, "verify"}, tty, env_.get()), 0);
+  EXPECT_THAT(tty.err, HasSubstr("\rverify ["));
+  EXPECT_THAT(tty.err, HasSubstr("] 100% 12/12 messages\n"));
+  EXPECT_EQ(Run({"verify"}).err, "");  // not a terminal: no bar
+}
+
 TEST_F(StoreToolTest, HelpOnEveryCommand) {
   for (const char* cmd : {"ls", "info", "dump", "subjects", "consumers", "verify", "stats"}) {
     Result r = RunRaw({cmd, "--help"});
