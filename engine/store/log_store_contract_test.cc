@@ -496,6 +496,34 @@ TYPED_TEST(LogStoreContractTest, PurgeBySubjectKeepAndSequence) {
   EXPECT_EQ(this->State().first_seq, 9u);
 }
 
+// The purge sequence below was run against nats-server 2.9.10 ($JS.API.STREAM.PURGE, file and
+// memory storage alike); purged counts and resulting states are its answers.
+TYPED_TEST(LogStoreContractTest, ReproducesNatsServerPurgeObservations) {
+  this->Create(this->Config());
+  for (int i = 0; i < 4; ++i) {
+    this->MustPut("X.a");
+    this->MustPut("X.b");
+  }
+  struct Step {
+    PurgeRequest request;
+    uint64_t purged, msgs, first_seq, last_seq;
+  };
+  const Step steps[] = {
+      {{"X.a", 0, 1}, 3, 5, 2, 8}, {{"X.b", 6, 0}, 2, 3, 6, 8}, {{"", 0, 2}, 1, 2, 7, 8},
+      {{"", 1, 0}, 2, 0, 9, 8},    {{"", 20, 0}, 0, 0, 20, 19},
+  };
+  for (const Step& step : steps) {
+    auto purged = this->store().Purge(1, step.request);
+    ASSERT_TRUE(purged.ok()) << purged.status();
+    EXPECT_EQ(*purged, step.purged) << step.request.filter << " " << step.request.up_to_seq;
+    StreamState state = this->State();
+    EXPECT_EQ(state.msgs, step.msgs);
+    EXPECT_EQ(state.first_seq, step.first_seq);
+    EXPECT_EQ(state.last_seq, step.last_seq);
+  }
+  EXPECT_EQ(this->MustPut("X.c"), 20u);
+}
+
 TYPED_TEST(LogStoreContractTest, PurgeKeepAndSequenceOnWholeStream) {
   this->Create(this->Config());
   for (int i = 0; i < 10; ++i) this->MustPut(i % 2 ? "orders.a" : "orders.b");
