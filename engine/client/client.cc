@@ -550,6 +550,10 @@ bool Client::Deliver(const Client* publisher, subject::Subscription* sub, const 
   const absl::string_view payload = delivery.payload;
   ++out_msgs_;
   out_bytes_ += payload.size();
+  // A delivery is activity of the receiving connection too (client.go flushClients): it delays
+  // this connection's keepalive PING and shows in /connz last_activity.
+  last_activity_mono_ns_ = host_.now().mono_ns;
+  last_activity_wall_ns_ = host_.now().wall_ns;
   node::NodeCounters& counters = host_.mutable_counters();
   ++counters.out_msgs;
   counters.out_bytes += payload.size();

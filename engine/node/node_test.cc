@@ -428,6 +428,33 @@ TEST_F(NodeTest, DefaultFirstPingWithinTwoPointFourSecondsAndPongKeepsAlive) {
   EXPECT_FALSE(Closed(1));
 }
 
+// The reference counts a delivery as activity of the receiving connection (client.go
+// flushClients sets last on every client it delivered to), so a subscriber that keeps receiving
+// is not PINGed once its RTT is known; idle again, it is.
+TEST_F(NodeTest, DeliveriesCountAsSubscriberActivityForPings) {
+  Open(1);
+  Open(2);
+  In(1, "CONNECT {\"verbose\":false}\r\nSUB x 1\r\n");
+  In(2, "CONNECT {\"verbose\":false}\r\n");
+  Advance(2'400'000'001);
+  EXPECT_EQ(Take(1), "PING\r\n");
+  In(1, "PONG\r\n");
+  Take(2);
+  In(2, "PONG\r\n");
+  std::string received;
+  for (int i = 0; i < 10; ++i) {
+    Advance(60 * kSecond);
+    In(2, "PUB x 0\r\n\r\n");
+    received += Take(1);
+  }
+  EXPECT_EQ(received, absl::StrCat("MSG x 1 0\r\n\r\n", "MSG x 1 0\r\n\r\n", "MSG x 1 0\r\n\r\n",
+                                   "MSG x 1 0\r\n\r\n", "MSG x 1 0\r\n\r\n", "MSG x 1 0\r\n\r\n",
+                                   "MSG x 1 0\r\n\r\n", "MSG x 1 0\r\n\r\n", "MSG x 1 0\r\n\r\n",
+                                   "MSG x 1 0\r\n\r\n"));
+  Advance(250 * kSecond);
+  EXPECT_EQ(Take(1), "PING\r\n");
+}
+
 TEST_F(NodeTest, SlowConsumerByPendingBytesLeavesOthersAlone) {
   Options options;
   options.max_pending_bytes = 1024;
