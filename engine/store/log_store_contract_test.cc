@@ -510,9 +510,12 @@ TYPED_TEST(LogStoreContractTest, ReproducesNatsServerPurgeObservations) {
   };
   const Step steps[] = {
       {{"X.a", 0, 1}, 3, 5, 2, 8}, {{"X.b", 6, 0}, 2, 3, 6, 8}, {{"", 0, 2}, 1, 2, 7, 8},
-      {{"", 1, 0}, 2, 0, 9, 8},    {{"", 20, 0}, 0, 0, 20, 19},
+      {{"", 1, 0}, 2, 0, 9, 8},    {{"", 20, 0}, 1, 0, 20, 19},  // after publishing X.c as seq 9
   };
   for (const Step& step : steps) {
+    if (step.request.up_to_seq == 20) {
+      EXPECT_EQ(this->MustPut("X.c"), 9u);
+    }
     auto purged = this->store().Purge(1, step.request);
     ASSERT_TRUE(purged.ok()) << purged.status();
     EXPECT_EQ(*purged, step.purged) << step.request.filter << " " << step.request.up_to_seq;
