@@ -14,6 +14,7 @@ constexpr int64_t kDrainMaxNs = 60 * kSecond;
 // After faults stop, clients get this long to reconnect and resubscribe before liveness counts.
 constexpr int64_t kLivenessSettleNs = 15 * kSecond;
 constexpr int64_t kReplyBoundNs = 5 * kSecond;
+constexpr int64_t kDeliveryBoundNs = 2 * kSecond;
 
 }  // namespace
 
@@ -204,6 +205,10 @@ void World::StopFaults() {
     node->Resume();
   }
   for (auto& client : clients_) client->StopFaults();
+  if (options_.mode == Mode::kLiveness) {
+    checker_.BoundLatency(quiet_ns_ + kLivenessSettleNs,
+                          kDeliveryBoundNs + 2 * plan_.latency_max_ns);
+  }
 }
 
 void World::StartDrain() {

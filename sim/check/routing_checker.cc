@@ -97,6 +97,14 @@ void RoutingChecker::Delivered(SubId sub_id, absl::string_view subject, MsgId ms
            absl::StrCat(where, " got msg ", msg, " published to ", pub.subject, " as ", subject),
            now_ns);
   }
+  if (latency_from_ns_ != kNever && pub.sent_ns >= latency_from_ns_ &&
+      now_ns - pub.sent_ns > latency_bound_ns_ && !slow_delivery_reported_) {
+    slow_delivery_reported_ = true;
+    Report("slow_delivery",
+           absl::StrCat(where, " got msg ", msg, " ", (now_ns - pub.sent_ns) / 1000000,
+                        "ms after it was sent, bound ", latency_bound_ns_ / 1000000, "ms"),
+           now_ns);
+  }
   if (pub.oversize) {
     Report("oversize_delivered", absl::StrCat(where, " got oversize msg ", msg), now_ns);
   }

@@ -58,6 +58,14 @@ class RoutingChecker {
   // carry one of our ids).
   void Delivered(SubId sub, absl::string_view subject, MsgId msg, int64_t now_ns);
 
+  // From now on, a message published at or after `from_ns` must reach each subscriber within
+  // `bound_ns` of being sent ("slow_delivery"). Liveness mode sets it once faults have stopped:
+  // one slow consumer must not hold up the others.
+  void BoundLatency(int64_t from_ns, int64_t bound_ns) {
+    latency_from_ns_ = from_ns;
+    latency_bound_ns_ = bound_ns;
+  }
+
   // A violation the caller detected itself (a MSG for an unknown sid, a protocol error...).
   void Report(absl::string_view kind, std::string detail, int64_t now_ns);
 
@@ -95,6 +103,9 @@ class RoutingChecker {
   std::vector<Violation> violations_;
   uint64_t deliveries_ = 0;
   uint64_t exactly_once_subs_ = 0;
+  int64_t latency_from_ns_ = kNever;
+  int64_t latency_bound_ns_ = 0;
+  bool slow_delivery_reported_ = false;
   uint64_t owed_verified_ = 0;
 };
 

@@ -257,6 +257,17 @@ TEST_F(RoutingCheckerTest, OversizeDeliveryIsReported) {
   EXPECT_THAT(Kinds(checker_), ElementsAre("oversize_delivered"));
 }
 
+TEST_F(RoutingCheckerTest, SlowDeliveryIsReportedOnceBounded) {
+  const SubId s = Sub("a.*");
+  const MsgId early = Pub("a.x", 20);
+  checker_.BoundLatency(100, 50);
+  const MsgId late = Pub("a.x", 200);
+  checker_.Delivered(s, "a.x", early, 190);  // sent before the bound applies
+  checker_.Delivered(s, "a.x", late, 300);
+  End();
+  EXPECT_THAT(Kinds(checker_), ElementsAre("slow_delivery"));
+}
+
 TEST(CoverageTest, ListsProbesNeverReached) {
   Coverage a;
   a.Hit("reconnect");
