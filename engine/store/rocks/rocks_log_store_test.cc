@@ -83,6 +83,36 @@ TEST_F(RocksLogStoreTest, CorruptMessageIsDataLossNamingStreamAndSequence) {
   EXPECT_TRUE(absl::IsDataLoss(store->Compact(1, 3).status()));
 }
 
+TEST_F(RocksLogStoreTest, DataLossWhileEnforcingLimitsKeepsSummariesTrue) {
+  {
+    auto store = Populated();  // messages 1..3 on orders.a
+    StreamConfig config = *store->GetStreamConfig(1);
+    config.max_msgs = 3;
+    ASSERT_TRUE(store->UpdateStream(1, config).ok());
+    ASSERT_TRUE(store->Sync().ok());
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    ASSERT_TRUE(store->db()
+                    ->Put(sync, store->column_family(ColumnFamily::kMsgs), MessageKey(1, 1), "bad")
+                    .ok());
+    // Message 4 is stored, then dropping message 1 for max_msgs meets the corrupt record.
+    Message one;
+    one.subject = "orders.a";
+    std::vector<AppendResult> results;
+    absl::Status status = store->Append(1, absl::MakeConstSpan(&one, 1), &results);
+    EXPECT_TRUE(absl::IsDataLoss(status)) << status;
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].seq, 4u);
+    ASSERT_TRUE(store->Sync().ok());
+  }
+  // What was staged is counted: the summaries agree with the stored messages after reopen.
+  auto store = Open();
+  StreamState state = *store->GetStreamState(1, {});
+  EXPECT_EQ(state.last_seq, 4u);
+  EXPECT_EQ(state.msgs, 4u);
+  EXPECT_EQ(store->GetSubjectsState(1, ">")->at("orders.a"), (SubjectState{4, 1, 4}));
+}
+
 TEST_F(RocksLogStoreTest, CorruptStreamRecordFailsOpen) {
   {
     auto store = Populated();
