@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/check.h"
 #include "engine/base/status_macros.h"
@@ -24,6 +25,21 @@ bool HasWildcard(absl::string_view filter) {
     start = end + 1;
   }
   return false;
+}
+
+// The leading literal tokens of a filter, with their trailing '.': "a.b.*.c" -> "a.b.".
+absl::string_view LiteralPrefix(absl::string_view filter) {
+  size_t end = 0;
+  size_t start = 0;
+  while (start < filter.size()) {
+    size_t dot = filter.find('.', start);
+    if (dot == absl::string_view::npos) return filter.substr(0, end);  // last token: keep out
+    absl::string_view token = filter.substr(start, dot - start);
+    if (token == "*" || token == ">") break;
+    end = dot + 1;
+    start = dot + 1;
+  }
+  return filter.substr(0, end);
 }
 
 bool Matches(absl::string_view subject, absl::string_view filter) {
@@ -63,6 +79,9 @@ absl::Status Eof() { return absl::OutOfRangeError(kErrStoreEof); }
 // How many sequences of a wildcard filter's matching subjects we seek one by one before falling
 // back to a linear scan (nats' memstore uses the same trade-off, linearScanMaxFSS).
 constexpr size_t kSubjectSeeksMax = 32;
+// Above this many subjects a wildcard LoadNext walks messages instead of subjects
+// (linearScanMaxFSS in nats' memstore).
+constexpr size_t kLinearScanSubjectsMin = 256;
 
 }  // namespace
 
@@ -627,8 +646,12 @@ std::vector<const std::string*> BackedLogStore::MatchingSubjects(const Stream& s
     if (it != stream.subjects.end()) out.push_back(&it->first);
     return out;
   }
-  for (const auto& [subject, state] : stream.subjects) {
-    if (Matches(subject, filter)) out.push_back(&subject);
+  // Only subjects sharing the filter's literal leading tokens can match ("$KV.b.>" walks the
+  // bucket's keys, not every key of the stream).
+  const absl::string_view prefix = LiteralPrefix(filter);
+  for (auto it = stream.subjects.lower_bound(prefix);
+       it != stream.subjects.end() && absl::StartsWith(it->first, prefix); ++it) {
+    if (Matches(it->first, filter)) out.push_back(&it->first);
   }
   return out;
 }
@@ -654,6 +677,11 @@ absl::Status BackedLogStore::LoadMessage(StreamId id, uint64_t seq, StoredMessag
 absl::Status BackedLogStore::LoadLastMessage(StreamId id, absl::string_view filter,
                                              StoredMessage* out) const {
   NA_ASSIGN_OR_RETURN(const Stream* stream, FindStream(id));
+  if (IsAllFilter(filter) && stream->record.msgs > 0) {
+    // The newest message is usually last_seq itself.
+    absl::Status status = backend_->GetMessage(id, stream->record.last_seq, out);
+    if (!absl::IsNotFound(status)) return Annotate(*stream, status);
+  }
   uint64_t last = 0;
   for (const std::string* subject : MatchingSubjects(*stream, filter)) {
     last = std::max(last, stream->subjects.at(*subject).last_seq);
@@ -674,13 +702,19 @@ absl::Status BackedLogStore::LoadNextMessage(StreamId id, absl::string_view filt
     if (absl::IsNotFound(status)) return Eof();
     return Annotate(*stream, status);
   }
-  std::vector<const std::string*> subjects = MatchingSubjects(*stream, filter);
-  uint64_t candidates = 0;
+  // As nats' memstore: with many subjects, or few messages left, walking the messages beats
+  // collecting matching subjects.
+  const bool linear =
+      HasWildcard(filter) && (stream->subjects.size() > kLinearScanSubjectsMin ||
+                              2 * (record.last_seq - start) < stream->subjects.size());
+  std::vector<const std::string*> subjects;
+  if (!linear) subjects = MatchingSubjects(*stream, filter);
+  uint64_t candidates = linear ? kSubjectSeeksMax + 1 : 0;
   for (const std::string* subject : subjects) {
     if (stream->subjects.at(*subject).last_seq >= start) candidates++;
   }
   if (candidates == 0) return Eof();
-  if (candidates <= kSubjectSeeksMax) {
+  if (!linear && candidates <= kSubjectSeeksMax) {
     uint64_t best = 0;
     for (const std::string* subject : subjects) {
       const SubjectState& state = stream->subjects.at(*subject);

@@ -397,6 +397,31 @@ TYPED_TEST(LogStoreContractTest, LoadNextScansWhenManySubjectsMatch) {
   EXPECT_EQ(message.seq, 50u);
 }
 
+TYPED_TEST(LogStoreContractTest, WildcardsOverManySubjectsLikeAKeyValueBucket) {
+  this->Create(this->Config());
+  for (int i = 0; i < 300; ++i) {
+    this->MustPut(absl::StrCat("kv.one.k", i));  // odd seqs
+    this->MustPut(absl::StrCat("kv.two.k", i));  // even seqs
+  }
+  StoredMessage message;
+  ASSERT_TRUE(this->store().LoadNextMessage(1, "kv.two.>", 0, &message).ok());
+  EXPECT_EQ(message.seq, 2u);
+  ASSERT_TRUE(this->store().LoadNextMessage(1, "kv.two.*", 301, &message).ok());
+  EXPECT_EQ(message.seq, 302u);
+  ASSERT_TRUE(this->store().LoadNextMessage(1, "*.one.k299", 0, &message).ok());
+  EXPECT_EQ(message.seq, 599u);
+  ASSERT_TRUE(this->store().LoadLastMessage(1, "kv.one.>", &message).ok());
+  EXPECT_EQ(message.seq, 599u);
+  EXPECT_EQ(*this->store().GetFilteredState(1, "kv.one.>", 0), (SubjectState{300, 1, 599}));
+  EXPECT_EQ(this->store().GetSubjectsState(1, "kv.two.>")->size(), 300u);
+  EXPECT_EQ(this->State(false, "kv.*.k7").subjects.size(), 2u);
+  PurgeRequest purge;
+  purge.filter = "kv.one.>";
+  EXPECT_EQ(*this->store().Purge(1, purge), 300u);
+  EXPECT_EQ(this->State().msgs, 300u);
+  EXPECT_TRUE(absl::IsOutOfRange(this->store().LoadNextMessage(1, "kv.one.>", 0, &message)));
+}
+
 TYPED_TEST(LogStoreContractTest, LoadLastBySubjectAndWildcard) {
   this->Create(this->Config());
   this->MustPut("orders.a", "a1");  // 1
