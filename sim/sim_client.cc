@@ -139,6 +139,16 @@ void SimClient::Disconnect(bool abort, int64_t redial_after_ns) {
 void SimClient::OnInfo(absl::string_view json) {
   if (state_ != State::kAwaitInfo) return;  // async INFO updates are fine
   if (!absl::StartsWith(json, "{")) Violation("protocol", absl::StrCat("bad INFO: ", json));
+  // The INFO must advertise the limits the node was configured with.
+  const std::string want_payload =
+      absl::StrCat("\"max_payload\":", world_.plan().max_payload_bytes, ",");
+  if (!absl::StrContains(json, want_payload) &&
+      !absl::StrContains(json, want_payload.substr(0, want_payload.size() - 1) + "}")) {
+    Violation("info", absl::StrCat("INFO does not say ", want_payload, ": ", json));
+  }
+  if (!absl::StrContains(json, "\"headers\":true")) {
+    Violation("info", absl::StrCat("INFO does not offer headers: ", json));
+  }
   Write(absl::StrCat(
       "CONNECT {\"verbose\":false,\"pedantic\":false,\"tls_required\":false,\"name\":\"sim-",
       index_,

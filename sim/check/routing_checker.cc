@@ -47,6 +47,13 @@ MsgId RoutingChecker::Published(PublishRecord record) {
 
 void RoutingChecker::PublishConfirmed(MsgId msg, int64_t now_ns) {
   PublishRecord& p = publishes_[msg - 1];
+  if (p.oversize && p.confirmed_ns == kNever) {
+    // The server must close the connection at the oversize PUB, before it answers a later PING.
+    Report("oversize_accepted",
+           absl::StrCat("msg ", msg, " over max_payload on ", p.subject, " (session ", p.session,
+                        ") was followed by a PONG"),
+           now_ns);
+  }
   if (p.confirmed_ns == kNever) p.confirmed_ns = now_ns;
 }
 

@@ -268,6 +268,18 @@ TEST_F(RoutingCheckerTest, SlowDeliveryIsReportedOnceBounded) {
   EXPECT_THAT(Kinds(checker_), ElementsAre("slow_delivery"));
 }
 
+TEST_F(RoutingCheckerTest, OversizePublishMustNotBeConfirmed) {
+  PublishRecord r;
+  r.session = pub_session_;
+  r.seq = 1;
+  r.subject = "a.x";
+  r.sent_ns = 20;
+  r.oversize = true;
+  checker_.PublishConfirmed(checker_.Published(r), 30);
+  End();
+  EXPECT_THAT(Kinds(checker_), ElementsAre("oversize_accepted"));
+}
+
 TEST(CoverageTest, ListsProbesNeverReached) {
   Coverage a;
   a.Hit("reconnect");
