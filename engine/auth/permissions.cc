@@ -15,9 +15,15 @@ bool HasWildcardToken(absl::string_view subject) {
   return false;
 }
 
+bool HasEmptyToken(absl::string_view subject) {
+  return subject.empty() || subject.front() == '.' || subject.back() == '.' ||
+         subject.find("..") != absl::string_view::npos;
+}
+
 }  // namespace
 
 bool FilterMatches(absl::string_view filter, absl::string_view subject) {
+  if (HasEmptyToken(subject)) return false;
   while (true) {
     const size_t f_end = filter.find('.');
     const size_t s_end = subject.find('.');

@@ -26,7 +26,9 @@
 namespace na::auth {
 
 // True when `filter` (may hold '*' and '>') matches `subject`, with the subject's own wildcard
-// tokens treated as literals.
+// tokens treated as literals. A subject with an empty token ("a..b", ".a", "a.", "") matches
+// nothing, as the reference's Sublist.Match returns no result for it: such a subject is then
+// outside every allow list and inside no deny list.
 bool FilterMatches(absl::string_view filter, absl::string_view subject);
 
 class Permissions {

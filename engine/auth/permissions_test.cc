@@ -5,6 +5,24 @@
 namespace na::auth {
 namespace {
 
+// The reference matches permissions through Sublist.Match, which finds nothing for a subject
+// with an empty token: such a subject is outside every allow list, even ">".
+TEST(PermissionsTest, SubjectWithAnEmptyTokenMatchesNoFilter) {
+  for (absl::string_view subject : {"a..b", ".a", "a.", "", "."}) {
+    EXPECT_FALSE(FilterMatches(">", subject)) << subject;
+    EXPECT_FALSE(FilterMatches("*.*", subject)) << subject;
+  }
+  node::Permissions config;
+  config.publish = node::SubjectPermission{{">"}, {}};
+  config.subscribe = node::SubjectPermission{{}, {"a.>"}};
+  auto perms = Permissions::Compile(config);
+  EXPECT_FALSE(perms->PublishAllowed("a..b"));
+  EXPECT_TRUE(perms->PublishAllowed("a.b"));
+  // Deny lists do not match it either.
+  EXPECT_TRUE(perms->SubscribeAllowed("a..b", ""));
+  EXPECT_FALSE(perms->SubscribeAllowed("a.b", ""));
+}
+
 TEST(PermissionsTest, FilterMatchesTreatsSubjectWildcardsLiterally) {
   EXPECT_TRUE(FilterMatches("a.>", "a.b.c"));
   EXPECT_FALSE(FilterMatches("a.>", "a"));

@@ -690,6 +690,31 @@ TEST_F(NodeTest, PermissionViolationStrings) {
   EXPECT_FALSE(Closed(1));
 }
 
+// Bytes observed on nats-server 2.9.10: a subject with an empty token is outside an allow list
+// of ">", and the permission check comes before max_sub_tokens.
+TEST_F(NodeTest, EmptyTokenSubjectsFailPermissionsBeforeTokenLimit) {
+  Options options;
+  User bob;
+  bob.username = "bob";
+  bob.password = "p";
+  bob.permissions = Permissions{};
+  bob.permissions->publish = SubjectPermission{{">"}, {}};
+  bob.permissions->subscribe = SubjectPermission{{">"}, {}};
+  options.auth.users = {bob};
+  options.max_sub_tokens = 2;
+  Make(options);
+  Open(1);
+  In(1,
+     "CONNECT {\"verbose\":false,\"user\":\"bob\",\"pass\":\"p\"}\r\nPUB a..b 1\r\nx\r\n"
+     "SUB a..b q 1\r\nSUB a.b.c 2\r\nPUB * 0\r\n\r\n");
+  EXPECT_EQ(Take(1),
+            "-ERR 'Invalid Publish Subject'\r\n"
+            "-ERR 'Permissions Violation for Publish to \"a..b\"'\r\n"
+            "-ERR 'Permissions Violation for Subscription to \"a..b\" using queue \"q\"'\r\n"
+            "-ERR 'Permissions Violation for Subscription to \"a.b.c\", too many tokens'\r\n"
+            "-ERR 'Invalid Publish Subject'\r\n");
+}
+
 TEST_F(NodeTest, AllowResponsesGrantsOneReplyPerRequest) {
   Options options = AuthOptionsForTest();
   options.auth.users[0].permissions->publish = SubjectPermission{{">"}, {}};
