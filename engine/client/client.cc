@@ -782,9 +782,12 @@ void Client::TraceOut(absl::string_view op, absl::string_view args) {
 void Client::TracePayload(absl::string_view payload) {
   const int max_len = host_.options().max_traced_msg_len;
   if (max_len > 0 && payload.size() > static_cast<size_t>(max_len)) {
-    std::string quoted = GoQuote(payload.substr(0, static_cast<size_t>(max_len)));
-    quoted.pop_back();
-    Log(io::LogLevel::kTrace, absl::StrCat("<<- MSG_PAYLOAD: [", quoted, "...\"]"));
+    // The reference keeps the first max_len characters of the quoted prefix (client.go
+    // traceMsg: tm[1:maxTrace+1]), so escapes count as several and may be cut.
+    const std::string quoted = GoQuote(payload.substr(0, static_cast<size_t>(max_len)));
+    const absl::string_view kept =
+        absl::string_view(quoted).substr(1, static_cast<size_t>(max_len));
+    Log(io::LogLevel::kTrace, absl::StrCat("<<- MSG_PAYLOAD: [\"", kept, "...\"]"));
     return;
   }
   Log(io::LogLevel::kTrace, absl::StrCat("<<- MSG_PAYLOAD: [", GoQuote(payload), "]"));

@@ -617,6 +617,20 @@ TEST_F(NodeTest, TraceQuotesRawArgumentsAcrossSplitReads) {
             "-ERR 'Permissions Violation for Subscription to \"a.b.c\", too many tokens'\r\n");
 }
 
+// Observed with nats-server 2.9.10 -V and max_traced_msg_len: 5.
+TEST_F(NodeTest, TracedPayloadIsCutInItsQuotedForm) {
+  Options options;
+  options.trace = true;
+  options.max_traced_msg_len = 5;
+  Make(options);
+  Open(4);
+  In(4, absl::StrCat("CONNECT {\"verbose\":false}\r\nPUB a 7\r\n", std::string(1, '\x01'),
+                     "bcdefg\r\nPUB a 5\r\nabcde\r\n"));
+  const std::string p = "127.0.0.1:50004 - cid:4 - ";
+  EXPECT_THAT(fx_.logs, testing::Contains(p + "<<- MSG_PAYLOAD: [\"\\x01b...\"]"));
+  EXPECT_THAT(fx_.logs, testing::Contains(p + "<<- MSG_PAYLOAD: [\"abcde\"]"));
+}
+
 Options AuthOptionsForTest() {
   Options options;
   options.auth.timeout_ns = 1 * kSecond;
