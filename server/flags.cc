@@ -290,10 +290,12 @@ Server Options:
     -ms,--https_port <port>          Use port for https monitoring (needs TLS: not supported yet)
     -c, --config <file>              Configuration file
     -t                               Test configuration and exit
-    -sl,--signal <signal>[=<pid>]    Send signal to natrium-server process (ldm, stop, quit, term, reopen, reload)
-                                     <pid> can be a PID or the path to a PID file
+    -sl,--signal <signal>[=<pid>]    Send signal to a natrium-server process
+                                     (ldm, stop, quit, term, reopen, reload); <pid> can be
+                                     a PID or the path to a PID file
         --client_advertise <string>  Client URL to advertise to other servers
-        --ports_file_dir <dir>       Creates a ports file in the specified directory (<executable_name>_<pid>.ports).
+        --ports_file_dir <dir>       Creates a ports file in the specified directory
+                                     (<executable_name>_<pid>.ports)
 
 Logging Options:
     -l, --log <file>                 File to redirect log output
@@ -306,7 +308,8 @@ Logging Options:
     -DV                              Debug and trace
     -DVV                             Debug and verbose trace (traces system account as well)
         --log_size_limit <limit>     Logfile size limit (not supported yet)
-        --max_traced_msg_len <len>   Maximum printable length for traced messages (default: unlimited)
+        --max_traced_msg_len <len>   Maximum printable length for traced messages
+                                     (default: unlimited)
 
 JetStream Options (accepted, not supported yet):
     -js, --jetstream                 Enable JetStream functionality

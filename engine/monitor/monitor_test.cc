@@ -304,3 +304,21 @@ TEST_F(MonitorTest, RoutezHealthzIndexAndNotFound) {
 
 }  // namespace
 }  // namespace na::monitor
+
+namespace na::monitor {
+namespace {
+
+TEST(MonitorBasePathTest, RoutesUnderTheBasePathOnly) {
+  node::Options options;
+  options.http_base_path = "/nats/";
+  node::Node node(options, 3);
+  Monitor monitor(MonitorConfig{4222, 8222, 0});
+  RuntimeInfo rt;
+  EXPECT_EQ(monitor.Handle(node, rt, "/nats/healthz", {}).body, "{\"status\":\"ok\"}");
+  EXPECT_EQ(monitor.Handle(node, rt, "/nats/varz", {}).status, 200);
+  EXPECT_EQ(monitor.Handle(node, rt, "/nats", {}).content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(monitor.Handle(node, rt, "/varz", {}).status, 404);
+}
+
+}  // namespace
+}  // namespace na::monitor
