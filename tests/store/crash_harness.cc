@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "engine/base/random.h"
 #include "engine/store/mem_log_store.h"
 #include "engine/store/rocks/rocks_log_store.h"
@@ -13,6 +14,7 @@
 #include "tests/store/crash_file_system.h"
 #include "tests/store/sim_env.h"
 #include "tests/store/store_workload.h"
+#include "xxhash.h"
 
 namespace na::store_testing {
 namespace {
@@ -28,6 +30,7 @@ class Harness {
         fs_(std::make_shared<CrashFileSystem>(mem_env_->GetFileSystem())) {
     if (options.use_sim_env) {
       sim_env_ = std::make_unique<SimEnv>(fs_, 1700000000ull * 1000000);
+      sim_env_->set_trace_dir(kPath);
     } else {
       no_sleep_env_ = NewNoSleepEnv(fs_);
     }
@@ -40,8 +43,13 @@ class Harness {
     s = CreateWorkloadStreams(model_);
     if (!s.ok()) return Fail(absl::StrCat("creating model streams: ", s.ToString()));
     for (round_ = 0; round_ < options_.rounds; ++round_) {
-      if (!RunRound() || !CutAndCheck()) return report_;
+      if (!RunRound() || !CutAndCheck()) break;
       ++report_.rounds;
+    }
+    if (sim_env_ != nullptr) {
+      report_.jobs_run = sim_env_->trace().size();
+      std::string all = absl::StrJoin(sim_env_->trace(), "\n");
+      report_.job_trace_hash = XXH3_64bits(all.data(), all.size());
     }
     return report_;
   }

@@ -42,6 +42,10 @@ struct CrashRunReport {
   uint64_t cuts_inside_writes = 0;        // rounds where power failed mid-write
   uint64_t files_torn = 0;
   uint64_t unsynced_bytes_dropped = 0;
+  // SimEnv runs: how many background jobs ran, and a hash of their trace (job order, virtual
+  // time, files after each). Equal seeds must give equal values.
+  uint64_t jobs_run = 0;
+  uint64_t job_trace_hash = 0;
   // Empty when every check passed; else the first violation, with seed and round to replay it.
   std::string violation;
 };

@@ -1,6 +1,7 @@
 // Google Benchmarks of RocksLogStore on the real disk (issue 4 part 7).
 //
 //   BM_AppendSynced/<batch>/<payload bytes>   one Append of `batch` messages + one Sync, repeated
+//   BM_RawSyncedAppend/<batch>/<bytes>        the same bytes written to a plain file + fdatasync
 //   BM_SequentialRead                         LoadNextMessage over 100k stored messages
 //   BM_LastBySubject                          LoadLastMessage on one of 1000 subjects
 //   BM_Purge                                  purge of 10k messages + Sync
@@ -9,6 +10,9 @@
 // Stores live under $NA_BENCH_DIR (default ./natrium-store-bench), which must be on the device
 // whose limits tools/bench_store/disk_limits.sh measured; store_bench_report.sh runs both and
 // prints the append results as fractions of the fsync limit.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -81,9 +85,42 @@ void Fill(store::LogStore& s, store::StreamId id, uint64_t count, size_t payload
   }
 }
 
-void BM_AppendSynced(benchmark::State& state) {
-  const size_t batch = static_cast<size_t>(state.range(0));
-  const size_t payload_bytes = static_cast<size_t>(state.range(1));
+// The physical limit for the same bytes: append them to a plain file and fdatasync, as
+// RocksDB's WAL does for one synced batch. Run right before the matching store case so both see
+// the same (shared, noisy) device.
+void BM_RawSyncedAppend(benchmark::State& state, size_t batch, size_t payload_bytes) {
+  const std::string path = BenchDir(absl::StrCat("raw-", batch, "-", payload_bytes));
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    state.SkipWithError("cannot create the raw file");
+    return;
+  }
+  const std::string bytes(batch * payload_bytes, 'r');
+  off_t size = 0;
+  for (auto _ : state) {
+    if (::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()) ||
+        ::fdatasync(fd) != 0) {
+      state.SkipWithError("write/fdatasync failed");
+      break;
+    }
+    size += static_cast<off_t>(bytes.size());
+    if (size > (64 << 20)) {  // roll like a WAL instead of filling the disk
+      state.PauseTiming();
+      if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0) state.SkipWithError("roll");
+      size = 0;
+      state.ResumeTiming();
+    }
+  }
+  ::close(fd);
+  ::unlink(path.c_str());
+  const int64_t msgs = state.iterations() * static_cast<int64_t>(batch);
+  state.SetItemsProcessed(msgs);
+  state.SetBytesProcessed(msgs * static_cast<int64_t>(payload_bytes));
+  state.counters["syncs_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+void BM_AppendSynced(benchmark::State& state, size_t batch, size_t payload_bytes) {
   auto s = OpenFresh(absl::StrCat("append-", batch, "-", payload_bytes));
   Check(s->CreateStream(1, Config("bench")), "create");
   Check(s->Sync(), "sync");
@@ -106,11 +143,22 @@ void BM_AppendSynced(benchmark::State& state) {
   state.counters["syncs_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_AppendSynced)
-    ->ArgsProduct({{1, 16, 256}, {128, 4096}})
-    ->ArgNames({"batch", "bytes"})
-    ->UseRealTime()
-    ->MinTime(2.0);
+// Each store case right after its raw baseline, so a report can divide one by the other.
+void RegisterAppendCases() {
+  for (size_t batch : {1, 16, 256}) {
+    for (size_t bytes : {128, 4096}) {
+      const std::string suffix = absl::StrCat("/batch:", batch, "/bytes:", bytes);
+      benchmark::RegisterBenchmark(("BM_RawSyncedAppend" + suffix).c_str(), BM_RawSyncedAppend,
+                                   batch, bytes)
+          ->UseRealTime()
+          ->MinTime(1.0);
+      benchmark::RegisterBenchmark(("BM_AppendSynced" + suffix).c_str(), BM_AppendSynced, batch,
+                                   bytes)
+          ->UseRealTime()
+          ->MinTime(1.0);
+    }
+  }
+}
 
 void BM_SequentialRead(benchmark::State& state) {
   constexpr uint64_t kMessages = 100000;
@@ -195,10 +243,21 @@ void BM_Reopen(benchmark::State& state) {
   }
   state.counters["messages"] = static_cast<double>(recovered);
 }
-BENCHMARK(BM_Reopen)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3)
+BENCHMARK(BM_Reopen)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
     ->UseRealTime();
 
 }  // namespace
 }  // namespace na::store_bench
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  na::store_bench::RegisterAppendCases();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
