@@ -11,8 +11,6 @@
 #include "engine/client/client_log.h"
 #include "engine/protocol/encode.h"
 #include "engine/subject/subject.h"
-#include "rapidjson/document.h"
-#include "rapidjson/error/en.h"
 
 namespace na::client {
 namespace {
@@ -706,10 +704,8 @@ Next Client::OnPong() {
 
 Next Client::OnInfo(absl::string_view json) {
   if (!CheckAuthBeforeConnect()) return Next::kStop;
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError()) {
-    Log(io::LogLevel::kError, rapidjson::GetParseError_En(doc.GetParseError()));
+  if (const absl::Status syntax = CheckJsonSyntax(json); !syntax.ok()) {
+    Log(io::LogLevel::kError, syntax.message());
     Close(ClosedState::kProtocolViolation, io::CloseMode::kFlush);
     return Next::kStop;
   }

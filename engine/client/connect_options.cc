@@ -2,8 +2,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/client/client_log.h"
 #include "rapidjson/document.h"
-#include "rapidjson/error/en.h"
+#include "rapidjson/memorystream.h"
+#include "rapidjson/reader.h"
 
 namespace na::client {
 namespace {
@@ -46,27 +48,124 @@ const Field kFields[] = {
     S("account", &ConnectOptions::account),
 };
 
-const char* TypeName(const rapidjson::Value& v) {
+// The value as Go's UnmarshalTypeError names it ("string", "number", ...). A number that does
+// not fit the int field is named with its text, as Go does ("number 1.5").
+std::string TypeName(const rapidjson::Value& v, Kind target) {
   if (v.IsBool()) return "bool";
-  if (v.IsNumber()) return "number";
   if (v.IsString()) return "string";
   if (v.IsArray()) return "array";
-  return "object";
+  if (v.IsObject()) return "object";
+  if (target != Kind::kInt) return "number";
+  if (v.IsUint64()) return absl::StrCat("number ", v.GetUint64());
+  return absl::StrCat("number ", v.GetDouble());
+}
+
+const char* GoTypeName(Kind kind) {
+  switch (kind) {
+    case Kind::kBool:
+      return "bool";
+    case Kind::kInt:
+      return "int";
+    case Kind::kString:
+      return "string";
+  }
+  return "";
+}
+
+// Go's scanner quotes the offending byte like a rune literal (encoding/json quoteChar).
+std::string QuoteChar(char c) {
+  if (c == '\'') return "'\\''";
+  if (c == '"') return "'\"'";
+  std::string quoted = GoQuote(absl::string_view(&c, 1));
+  return absl::StrCat("'", absl::string_view(quoted).substr(1, quoted.size() - 2), "'");
+}
+
+// Go's encoding/json syntax error for what rapidjson reported. Go names the offending byte and
+// what it was looking for; running out of input is "unexpected end of JSON input".
+std::string GoSyntaxError(absl::string_view json, rapidjson::ParseErrorCode code, size_t offset) {
+  if (offset >= json.size()) return "unexpected end of JSON input";
+  // rapidjson points at a literal's first byte and at an escape's backslash; Go at the first
+  // byte that goes wrong.
+  if (code == rapidjson::kParseErrorValueInvalid) {
+    size_t start = offset;
+    while (start > 0 && json[start - 1] >= 'a' && json[start - 1] <= 'z') --start;
+    for (absl::string_view literal : {"true", "false", "null"}) {
+      if (json[start] != literal[0]) continue;
+      size_t i = 1;
+      while (i < literal.size() && start + i < json.size() && json[start + i] == literal[i]) ++i;
+      if (i == literal.size()) break;
+      if (start + i >= json.size()) return "unexpected end of JSON input";
+      return absl::StrCat("invalid character ", QuoteChar(json[start + i]), " in literal ", literal,
+                          " (expecting ", QuoteChar(literal[i]), ")");
+    }
+  }
+  if (code == rapidjson::kParseErrorStringEscapeInvalid) {
+    if (++offset >= json.size()) return "unexpected end of JSON input";
+  }
+  const char* context = "looking for beginning of value";
+  switch (code) {
+    case rapidjson::kParseErrorObjectMissName:
+      context = "looking for beginning of object key string";
+      break;
+    case rapidjson::kParseErrorObjectMissColon:
+      context = "after object key";
+      break;
+    case rapidjson::kParseErrorObjectMissCommaOrCurlyBracket:
+      context = "after object key:value pair";
+      break;
+    case rapidjson::kParseErrorArrayMissCommaOrSquareBracket:
+      context = "after array element";
+      break;
+    case rapidjson::kParseErrorDocumentRootNotSingular:
+      context = "after top-level value";
+      break;
+    case rapidjson::kParseErrorStringEscapeInvalid:
+      context = "in string escape code";
+      break;
+    case rapidjson::kParseErrorStringUnicodeEscapeInvalidHex:
+      context = "in \\u hexadecimal character escape";
+      break;
+    case rapidjson::kParseErrorStringInvalidEncoding:
+    case rapidjson::kParseErrorStringMissQuotationMark:
+      context = "in string literal";
+      break;
+    case rapidjson::kParseErrorNumberMissFraction:
+      context = "after decimal point in numeric literal";
+      break;
+    case rapidjson::kParseErrorNumberMissExponent:
+      context = "in exponent of numeric literal";
+      break;
+    default:
+      break;
+  }
+  return absl::StrCat("invalid character ", QuoteChar(json[offset]), " ", context);
 }
 
 }  // namespace
+
+absl::Status CheckJsonSyntax(absl::string_view json) {
+  rapidjson::Reader reader;
+  rapidjson::BaseReaderHandler<> handler;
+  rapidjson::MemoryStream stream(json.data(), json.size());
+  const rapidjson::ParseResult result = reader.Parse(stream, handler);
+  if (result.IsError()) {
+    return absl::InvalidArgumentError(GoSyntaxError(json, result.Code(), result.Offset()));
+  }
+  return absl::OkStatus();
+}
 
 absl::Status ApplyConnectJson(absl::string_view json, ConnectOptions* options) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) {
-    return absl::InvalidArgumentError(absl::StrCat(rapidjson::GetParseError_En(doc.GetParseError()),
-                                                   " at offset ", doc.GetErrorOffset()));
+    return absl::InvalidArgumentError(
+        GoSyntaxError(json, doc.GetParseError(), doc.GetErrorOffset()));
   }
   if (doc.IsNull()) return absl::OkStatus();
   if (!doc.IsObject()) {
-    return absl::InvalidArgumentError(absl::StrCat("json: cannot unmarshal ", TypeName(doc),
-                                                   " into Go value of type server.clientOpts"));
+    return absl::InvalidArgumentError(absl::StrCat("json: cannot unmarshal ",
+                                                   TypeName(doc, Kind::kBool),
+                                                   " into Go value of type server.ClientOpts"));
   }
   // Indexing instead of iterator comparison keeps clang's C++20 reversed-operator check quiet.
   for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
@@ -77,9 +176,9 @@ absl::Status ApplyConnectJson(absl::string_view json, ConnectOptions* options) {
       if (!absl::EqualsIgnoreCase(key, field.key)) continue;
       if (value.IsNull()) break;
       const auto type_error = [&]() {
-        return absl::InvalidArgumentError(absl::StrCat("json: cannot unmarshal ", TypeName(value),
-                                                       " into Go struct field ", "clientOpts.",
-                                                       field.key));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "json: cannot unmarshal ", TypeName(value, field.kind),
+            " into Go struct field ClientOpts.", field.key, " of type ", GoTypeName(field.kind)));
       };
       switch (field.kind) {
         case Kind::kBool:

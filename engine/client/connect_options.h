@@ -35,9 +35,15 @@ struct ConnectOptions {
 // Applies the keys present in `json` over `*options`; keys it leaves out keep their values, as a
 // second CONNECT does in the reference. Keys match case-insensitively and unknown keys are
 // ignored (Go's encoding/json rules); `null` leaves a key unchanged. Returns InvalidArgument,
-// with a message for the log, when the JSON is malformed or a value has the wrong type; the
+// with Go's message for the log, when the JSON is malformed or a value has the wrong type; the
 // options may then be partly updated, which does not matter because the connection closes.
 absl::Status ApplyConnectJson(absl::string_view json, ConnectOptions* options);
+
+// OK when `json` is well-formed JSON; otherwise InvalidArgument with the message Go's
+// encoding/json gives for it ("invalid character 'b' looking for beginning of object key
+// string", "unexpected end of JSON input"), which the reference logs. INFO from a client is
+// checked with it.
+absl::Status CheckJsonSyntax(absl::string_view json);
 
 }  // namespace na::client
 

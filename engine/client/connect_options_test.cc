@@ -51,5 +51,41 @@ TEST(ConnectOptionsTest, RejectsBadJsonAndWrongTypes) {
   EXPECT_FALSE(ApplyConnectJson(R"({"protocol":1.5})", &o).ok());
 }
 
+// The messages nats-server 2.9.10 logged for these CONNECT arguments (Go's encoding/json).
+TEST(ConnectOptionsTest, ErrorsReadAsGoEncodingJson) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"{bad}", "invalid character 'b' looking for beginning of object key string"},
+      {R"({"verbose":"yes"})",
+       "json: cannot unmarshal string into Go struct field ClientOpts.verbose of type bool"},
+      {R"({"protocol":1.5})",
+       "json: cannot unmarshal number 1.5 into Go struct field ClientOpts.protocol of type int"},
+      {R"({"verbose" 1})", "invalid character '1' after object key"},
+      {R"({"a":1 "b"})", "invalid character '\"' after object key:value pair"},
+      {R"({"a":tru})", "invalid character '}' in literal true (expecting 'e')"},
+      {R"({"a":fx})", "invalid character 'x' in literal false (expecting 'a')"},
+      {R"("x")", "json: cannot unmarshal string into Go value of type server.ClientOpts"},
+      {R"({"a":"\q"})", "invalid character 'q' in string escape code"},
+      {R"({"a":1}x)", "invalid character 'x' after top-level value"},
+      {R"({"a":[1 2]})", "invalid character '2' after array element"},
+      {"{'a':1}", "invalid character '\\'' looking for beginning of object key string"},
+      {R"({"name":1})",
+       "json: cannot unmarshal number into Go struct field ClientOpts.name of type string"},
+      {R"({"a":)", "unexpected end of JSON input"},
+      {R"({"VERBOSE":[]})",
+       "json: cannot unmarshal array into Go struct field ClientOpts.verbose of type bool"},
+      {"\r", "unexpected end of JSON input"},  // "CONNECT\r\n": the argument is "\r"
+      {"\x01", "invalid character '\\x01' looking for beginning of value"},
+      {R"({"protocol":true})",
+       "json: cannot unmarshal bool into Go struct field ClientOpts.protocol of type int"},
+  };
+  for (const auto& [json, want] : cases) {
+    ConnectOptions o;
+    EXPECT_EQ(std::string(ApplyConnectJson(json, &o).message()), want) << json;
+  }
+  EXPECT_TRUE(CheckJsonSyntax(R"({"port":"x"})").ok());
+  EXPECT_EQ(std::string(CheckJsonSyntax("{x").message()),
+            "invalid character 'x' looking for beginning of object key string");
+}
+
 }  // namespace
 }  // namespace na::client
