@@ -217,6 +217,7 @@ bool Runtime::Turn(int64_t wake_by_mono_ns) {
   for (auto& [fd, source] : poll_sources_) sources.push_back(source);
   for (PollSource* source : sources) source->OnTurn();
   CheckClosingDeadlines(now.mono_ns);
+  ShrinkIdleBuffers(now.mono_ns);
   if (listener_paused_ && listen_fd_ >= 0 && now.mono_ns >= listener_resume_mono_ns_) {
     listener_paused_ = false;
     struct epoll_event ev = {};
@@ -242,6 +243,7 @@ int Runtime::ComputeTimeoutMs() {
     if (Conn* conn = Find(id)) consider(conn->close_deadline_mono_ns - now_ns);
   }
   if (listener_paused_) consider(listener_resume_mono_ns_ - now_ns);
+  if (grown_buffers_ > 0) consider(std::max(next_idle_sweep_mono_ns_, now_ns + 1'000'000) - now_ns);
   for (auto& [fd, source] : poll_sources_) {
     const int64_t ns = source->MaxWaitNs();
     if (ns >= 0) consider(ns);
@@ -324,19 +326,46 @@ void Runtime::ReadFrom(Conn& conn) {
   }
   Step(io::BytesIn{conn.id, absl::string_view(conn.read_buffer.data(), static_cast<size_t>(n))});
   // Resize only after Step: the view handed to the engine points into the buffer.
+  conn.last_read_mono_ns = ClockNs(CLOCK_MONOTONIC);
   const size_t size = conn.read_buffer.size();
+  size_t next = size;
   if (static_cast<size_t>(n) == size && size < options_.read_buffer_max_bytes) {
-    conn.read_buffer.resize(std::min(size * 2, options_.read_buffer_max_bytes));
+    next = std::min(size * 2, options_.read_buffer_max_bytes);
     conn.small_reads = 0;
   } else if (static_cast<size_t>(n) < size / 2 && size > options_.read_buffer_min_bytes) {
     if (++conn.small_reads >= 2) {
-      conn.read_buffer.resize(std::max(size / 2, options_.read_buffer_min_bytes));
-      conn.read_buffer.shrink_to_fit();
+      next = std::max(size / 2, options_.read_buffer_min_bytes);
       conn.small_reads = 0;
     }
   } else {
     conn.small_reads = 0;
   }
+  if (next != size) ResizeReadBuffer(conn, next);
+}
+
+void Runtime::ResizeReadBuffer(Conn& conn, size_t bytes) {
+  const bool was_grown = conn.read_buffer.size() > options_.read_buffer_min_bytes;
+  conn.read_buffer.resize(bytes);
+  conn.read_buffer.shrink_to_fit();
+  const bool is_grown = bytes > options_.read_buffer_min_bytes;
+  if (is_grown && !was_grown) ++grown_buffers_;
+  if (!is_grown && was_grown) --grown_buffers_;
+}
+
+void Runtime::ShrinkIdleBuffers(int64_t now_mono_ns) {
+  if (grown_buffers_ == 0 || now_mono_ns < next_idle_sweep_mono_ns_) return;
+  next_idle_sweep_mono_ns_ = now_mono_ns + options_.read_buffer_idle_ns / 2;
+  for (auto& [id, conn] : conns_) {
+    if (conn->read_buffer.size() > options_.read_buffer_min_bytes &&
+        now_mono_ns - conn->last_read_mono_ns >= options_.read_buffer_idle_ns) {
+      ResizeReadBuffer(*conn, options_.read_buffer_min_bytes);
+    }
+  }
+}
+
+size_t Runtime::read_buffer_bytes(io::ConnId id) const {
+  auto it = conns_.find(id);
+  return it == conns_.end() ? 0 : it->second->read_buffer.size();
 }
 
 bool Runtime::FlushConn(Conn& conn) {
@@ -428,6 +457,7 @@ void Runtime::ReapDead() {
     auto it = conns_.find(id);
     if (it == conns_.end()) continue;
     CloseFd(it->second->fd);  // closing the fd also removes it from the epoll set
+    if (it->second->read_buffer.size() > options_.read_buffer_min_bytes) --grown_buffers_;
     conns_.erase(it);
   }
   dead_.clear();
@@ -458,6 +488,7 @@ void Runtime::Shutdown() {
     CloseFd(conn->fd);
   }
   conns_.clear();
+  grown_buffers_ = 0;
   dirty_.clear();
   dead_.clear();
   closing_.clear();

@@ -69,6 +69,8 @@ struct RuntimeOptions {
   // stay small, so idle connections hold little memory.
   size_t read_buffer_min_bytes = 512;
   size_t read_buffer_max_bytes = 64 * 1024;
+  // A connection that has not read for this long gets its read buffer back to the minimum.
+  int64_t read_buffer_idle_ns = 1'000'000'000;
 };
 
 // Why Run() returned.
@@ -119,6 +121,8 @@ class Runtime : public io::Effects {
   void Shutdown();
 
   size_t num_connections() const { return conns_.size(); }
+  // The current read buffer size of a connection (0 when unknown); for tests and monitoring.
+  size_t read_buffer_bytes(io::ConnId conn) const;
 
   // io::Effects
   void Send(io::ConnId conn, absl::string_view bytes) override;
@@ -140,6 +144,7 @@ class Runtime : public io::Effects {
     ConnState state = ConnState::kOpen;
     std::vector<char> read_buffer;
     int small_reads = 0;
+    int64_t last_read_mono_ns = 0;
     OutboundQueue out;
     uint32_t events = 0;  // what epoll watches for it now
     bool dirty = false;   // in dirty_ (has output queued this turn)
@@ -168,6 +173,8 @@ class Runtime : public io::Effects {
   void PeerGone(Conn& conn, io::CloseCause cause);
   void ReapDead();
   void CheckClosingDeadlines(int64_t now_mono_ns);
+  void ShrinkIdleBuffers(int64_t now_mono_ns);
+  void ResizeReadBuffer(Conn& conn, size_t bytes);
   bool HandleSignals();
   int ComputeTimeoutMs();
   Conn* Find(io::ConnId id);
@@ -193,6 +200,8 @@ class Runtime : public io::Effects {
   std::vector<io::ConnId> closing_;  // in kClosingFlush, with a deadline
   io::ConnId next_conn_id_ = kFirstConnId;
   TimerHeap timers_;
+  int64_t next_idle_sweep_mono_ns_ = 0;
+  size_t grown_buffers_ = 0;  // connections whose read buffer is above the minimum
 
   absl::flat_hash_map<int, PollSource*> poll_sources_;  // fd -> source
   std::atomic<bool> stop_requested_{false};

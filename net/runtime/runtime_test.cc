@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -18,6 +19,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 
 namespace na::net {
@@ -66,6 +68,9 @@ class ScriptEngine : public io::Engine {
     }
   }
 
+  // Called on the loop thread (inside Step), so it may read runtime state safely.
+  std::function<size_t(io::ConnId)> buffer_probe;
+
   Record Snapshot() {
     std::lock_guard<std::mutex> lock(mu_);
     return rec_;
@@ -85,6 +90,8 @@ class ScriptEngine : public io::Engine {
     } else if (words[0] == "close_abort") {
       fx.Send(conn, "bye\n");
       fx.Close(conn, io::CloseMode::kAbort);
+    } else if (words[0] == "bufsize" && buffer_probe) {
+      fx.Send(conn, absl::StrCat(buffer_probe(conn), "\n"));
     } else if (words[0] == "timers") {
       timer_conn_ = conn;
       const int64_t ms = 1'000'000;
@@ -240,6 +247,25 @@ TEST_F(RuntimeTest, ReadBufferGrowsForLargeInput) {
   c.Write(payload + "\n");
   EXPECT_EQ(c.ReadN(payload.size() + 1).size(), payload.size() + 1);
   EXPECT_EQ(engine_.Snapshot().bytes_in, payload.size() + 1);
+}
+
+TEST_F(RuntimeTest, ReadBufferShrinksWhenIdle) {
+  RuntimeOptions options;
+  options.read_buffer_idle_ns = 100'000'000;
+  engine_.buffer_probe = [this](io::ConnId id) { return runtime_->read_buffer_bytes(id); };
+  Start(options);
+  Client c(runtime_->port());
+  const std::string payload(1 << 20, 'p');
+  // The probe line arrives in the same burst, while the buffer is grown.
+  c.Write(payload + "\nbufsize\n");
+  EXPECT_EQ(c.ReadN(payload.size() + 1).size(), payload.size() + 1);
+  std::string grown = c.ReadN(6);
+  size_t bytes = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(absl::StripSuffix(grown, "\n"), &bytes)) << grown;
+  EXPECT_GT(bytes, options.read_buffer_min_bytes);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  c.Write("bufsize\n");
+  EXPECT_EQ(c.ReadN(4), "512\n");
 }
 
 TEST_F(RuntimeTest, StalledReaderGetsBackPressureThenDrains) {
