@@ -37,6 +37,10 @@ class Json {
     w_.Uint64(v);
     return *this;
   }
+  Json& Null() {
+    w_.Null();
+    return *this;
+  }
   Json& Bool(bool v) {
     w_.Bool(v);
     return *this;
@@ -220,9 +224,11 @@ Response Monitor::Handle(node::Node& node, const RuntimeInfo& rt, absl::string_v
     }
   }
   if (route.size() > 1 && route.back() == '/') route.pop_back();
-  if (route == "/" || route == "/varz" || route == "/connz" || route == "/subsz" ||
-      route == "/subscriptionsz" || route == "/routez" || route == "/healthz") {
-    ++http_req_stats_[route];
+  static constexpr absl::string_view kRoutes[] = {
+      "/",        "/varz",     "/connz", "/subsz", "/subscriptionsz", "/routez",
+      "/healthz", "/gatewayz", "/leafz", "/jsz",   "/accountz",       "/accstatz"};
+  for (absl::string_view known : kRoutes) {
+    if (route == known) ++http_req_stats_[route];
   }
   if (route == "/") return Index(node);
   if (route == "/varz") return Varz(node, rt);
@@ -230,6 +236,11 @@ Response Monitor::Handle(node::Node& node, const RuntimeInfo& rt, absl::string_v
   if (route == "/subsz" || route == "/subscriptionsz") return Subsz(node, rt, query);
   if (route == "/routez") return Routez(node, rt, query);
   if (route == "/healthz") return Healthz(query);
+  if (route == "/gatewayz") return Gatewayz(node, rt);
+  if (route == "/leafz") return Leafz(node, rt);
+  if (route == "/jsz") return Jsz(node, rt);
+  if (route == "/accountz") return Accountz(node, rt);
+  if (route == "/accstatz") return Accstatz(node, rt);
   Response r;
   r.status = 404;
   r.content_type = "text/plain; charset=utf-8";
@@ -502,6 +513,72 @@ Response Monitor::Healthz(const Query& query) {
   return JsonResponse("{\"status\":\"ok\"}");
 }
 
+Response Monitor::Gatewayz(node::Node& node, const RuntimeInfo& rt) {
+  Json j;
+  j.StartObject();
+  j.Key("server_id").Str(node.server_id());
+  j.Key("now").Time(rt.now_wall_ns);
+  j.Key("outbound_gateways").EmptyObject();
+  j.Key("inbound_gateways").EmptyObject();
+  j.EndObject();
+  return JsonResponse(j.Done());
+}
+
+Response Monitor::Leafz(node::Node& node, const RuntimeInfo& rt) {
+  Json j;
+  j.StartObject();
+  j.Key("server_id").Str(node.server_id());
+  j.Key("now").Time(rt.now_wall_ns);
+  j.Key("leafnodes").Int(0);
+  j.Key("leafs").Null();  // a nil slice in the reference
+  j.EndObject();
+  return JsonResponse(j.Done());
+}
+
+Response Monitor::Jsz(node::Node& node, const RuntimeInfo& rt) {
+  Json j;
+  j.StartObject();
+  j.Key("server_id").Str(node.server_id());
+  j.Key("now").Time(rt.now_wall_ns);
+  j.Key("disabled").Bool(true);
+  j.Key("config").StartObject();
+  j.Key("max_memory").Int(0);
+  j.Key("max_storage").Int(0);
+  j.EndObject();
+  for (absl::string_view key :
+       {"memory", "storage", "reserved_memory", "reserved_storage", "accounts", "ha_assets"}) {
+    j.Key(key).Int(0);
+  }
+  j.Key("api").StartObject();
+  j.Key("total").Int(0);
+  j.Key("errors").Int(0);
+  j.EndObject();
+  for (absl::string_view key : {"streams", "consumers", "messages", "bytes"}) j.Key(key).Int(0);
+  j.EndObject();
+  return JsonResponse(j.Done());
+}
+
+Response Monitor::Accountz(node::Node& node, const RuntimeInfo& rt) {
+  Json j;
+  j.StartObject();
+  j.Key("server_id").Str(node.server_id());
+  j.Key("now").Time(rt.now_wall_ns);
+  j.Key("system_account").Str("$SYS");
+  j.Key("accounts").StartArray().Str("$G").EndArray();
+  j.EndObject();
+  return JsonResponse(j.Done());
+}
+
+Response Monitor::Accstatz(node::Node& node, const RuntimeInfo& rt) {
+  Json j;
+  j.StartObject();
+  j.Key("server_id").Str(node.server_id());
+  j.Key("now").Time(rt.now_wall_ns);
+  j.Key("account_statz").StartArray().EndArray();
+  j.EndObject();
+  return JsonResponse(j.Done());
+}
+
 Response Monitor::Index(node::Node& node) {
   Response r;
   r.content_type = "text/html; charset=utf-8";
@@ -514,6 +591,10 @@ Response Monitor::Index(node::Node& node) {
       "<a href=./connz>Connections</a><br/>\n"
       "<a href=./subsz>Subscriptions</a><br/>\n"
       "<a href=./routez>Routes</a><br/>\n"
+      "<a href=./gatewayz>Gateways</a><br/>\n"
+      "<a href=./leafz>Leaf Nodes</a><br/>\n"
+      "<a href=./jsz>JetStream</a><br/>\n"
+      "<a href=./accountz>Accounts</a><br/>\n"
       "<a href=./healthz>Health</a><br/>\n"
       "<a href=https://docs.nats.io/running-a-nats-service/nats_admin/monitoring>Help</a>\n"
       "</body>\n</html>\n");

@@ -1,4 +1,5 @@
-// Monitor: the monitoring endpoints' responses (/varz, /connz, /subsz, /routez, /healthz, /),
+// Monitor: the monitoring endpoints' responses (/varz, /connz, /subsz, /routez, /healthz, /, and
+// the empty shapes of /gatewayz, /leafz, /jsz, /accountz, /accstatz),
 // with nats-server 2.9.10's JSON field names, order, omissions and error texts.
 //
 // Pure: it reads a Node through its accessors and the process facts in RuntimeInfo, and returns
@@ -55,6 +56,13 @@ class Monitor {
   Response Subsz(node::Node& node, const RuntimeInfo& rt, const Query& query);
   Response Routez(node::Node& node, const RuntimeInfo& rt, const Query& query);
   Response Healthz(const Query& query);
+  // Endpoints of features that do not exist yet, with the reference's empty shapes so that
+  // tools polling them (prometheus-nats-exporter, nats CLI) get a valid answer.
+  Response Gatewayz(node::Node& node, const RuntimeInfo& rt);
+  Response Leafz(node::Node& node, const RuntimeInfo& rt);
+  Response Jsz(node::Node& node, const RuntimeInfo& rt);
+  Response Accountz(node::Node& node, const RuntimeInfo& rt);
+  Response Accstatz(node::Node& node, const RuntimeInfo& rt);
   Response Index(node::Node& node);
 
  private:

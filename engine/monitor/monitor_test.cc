@@ -286,6 +286,25 @@ TEST_F(MonitorTest, SubszWithSubsAndTest) {
   EXPECT_EQ(bad.body, "invalid test subject, must be valid publish subject: foo.*");
 }
 
+TEST_F(MonitorTest, EmptyShapesOfLaterFeatures) {
+  EXPECT_EQ(
+      Keys(Parse(Get("/gatewayz"))),
+      (std::vector<std::string>{"server_id", "now", "outbound_gateways", "inbound_gateways"}));
+  rapidjson::Document leafz = Parse(Get("/leafz"));
+  EXPECT_EQ(Keys(leafz), (std::vector<std::string>{"server_id", "now", "leafnodes", "leafs"}));
+  EXPECT_TRUE(leafz["leafs"].IsNull());
+  rapidjson::Document jsz = Parse(Get("/jsz"));
+  EXPECT_EQ(Keys(jsz), (std::vector<std::string>{"server_id", "now", "disabled", "config", "memory",
+                                                 "storage", "reserved_memory", "reserved_storage",
+                                                 "accounts", "ha_assets", "api", "streams",
+                                                 "consumers", "messages", "bytes"}));
+  EXPECT_TRUE(jsz["disabled"].GetBool());
+  EXPECT_EQ(Keys(Parse(Get("/accountz"))),
+            (std::vector<std::string>{"server_id", "now", "system_account", "accounts"}));
+  EXPECT_EQ(Keys(Parse(Get("/accstatz"))),
+            (std::vector<std::string>{"server_id", "now", "account_statz"}));
+}
+
 TEST_F(MonitorTest, RoutezHealthzIndexAndNotFound) {
   rapidjson::Document routez = Parse(Get("/routez"));
   EXPECT_EQ(Keys(routez), (std::vector<std::string>{"server_id", "now", "num_routes", "routes"}));
