@@ -3,9 +3,6 @@
 #include <limits>
 
 #include "engine/base/check.h"
-#include "sim/sim_client.h"
-#include "sim/sim_node.h"
-#include "sim/world.h"
 
 namespace na::sim {
 namespace {
@@ -18,21 +15,22 @@ constexpr int64_t kTailLatencyMaxNs = 100 * kMillisecond;
 
 }  // namespace
 
-Network::Network(World& world, Prng prng, const FaultPlan& plan)
-    : world_(world), queue_(world.queue()), trace_(world.trace()), prng_(prng), plan_(plan) {}
+Network::Network(EventQueue& queue, Trace& trace, check::Coverage& coverage, Prng prng,
+                 const FaultPlan& plan)
+    : queue_(queue), trace_(trace), coverage_(coverage), prng_(prng), plan_(plan) {}
 
 Network::Link* Network::Find(LinkId id) const {
   auto it = links_.find(id);
   return it == links_.end() ? nullptr : it->second.get();
 }
 
-LinkId Network::Dial(SimClient* client, int client_index, SimNode* node, int node_index) {
+LinkId Network::Dial(ClientEndpoint* client, int client_index, NodeEndpoint* node, int node_index) {
   const int64_t latency_ns = prng_.Between(plan_.latency_min_ns, plan_.latency_max_ns);
   auto part = partitions_.find({client_index, node_index});
   const bool cut = part != partitions_.end() && (part->second.first || part->second.second);
   const bool unlucky = faults_enabled_ && prng_.Chance(plan_.dial_fail_percent, 100);
   if (!node->up() || cut || unlucky) {
-    if (unlucky) world_.coverage().Hit("dial_failed");
+    if (unlucky) coverage_.Hit("dial_failed");
     trace_.Record(queue_.now_ns(), "dial_fail", static_cast<uint64_t>(client_index),
                   static_cast<uint64_t>(node_index), "");
     queue_.After(cut ? kDialTimeoutNs : 2 * latency_ns, [client] { client->OnDialFailed(); });
@@ -69,7 +67,7 @@ int64_t Network::ArrivalFor(Link& link, Stream& stream) {
 void Network::MaybeRandomReset(Link& link) {
   if (!faults_enabled_ || plan_.reset_per_million_writes == 0) return;
   if (!prng_.Chance(plan_.reset_per_million_writes, 1'000'000)) return;
-  world_.coverage().Hit("connection_reset");
+  coverage_.Hit("connection_reset");
   ResetLink(link);
 }
 
@@ -124,13 +122,13 @@ void Network::Deliver(LinkId id, Direction dir) {
     if (dir == Direction::kToNode) {
       const bool tell = !link->node_done;
       link->node_done = true;
-      SimNode* node = link->node;
+      NodeEndpoint* node = link->node;
       if (link->client_done) links_.erase(id);
       if (tell) node->OnConnClosed(id, io::CloseCause::kEof);
     } else {
       const bool tell = !link->client_done;
       link->client_done = true;
-      SimClient* client = link->client;
+      ClientEndpoint* client = link->client;
       if (link->node_done) links_.erase(id);
       if (tell) client->OnClosed(id, /*reset=*/false);
     }
@@ -187,7 +185,7 @@ void Network::Deliver(LinkId id, Direction dir) {
   if (dir == Direction::kToNode) {
     link->node->OnBytes(id, chunk);
   } else {
-    SimNode* node = link->node;
+    NodeEndpoint* node = link->node;
     const int64_t ack_ns = link->latency_ns;
     link->client->OnBytes(id, chunk);
     // The client's reads open the window; the node learns it one latency later (the ACK).
@@ -266,8 +264,8 @@ void Network::NodeClose(LinkId id, bool abort) {
 
 void Network::ResetLink(Link& link) {
   const LinkId id = link.id;
-  SimNode* node = link.node;
-  SimClient* client = link.client;
+  NodeEndpoint* node = link.node;
+  ClientEndpoint* client = link.client;
   const int64_t latency = link.latency_ns;
   const bool notify_node = !link.node_done;
   const bool notify_client = !link.client_done;
@@ -296,13 +294,13 @@ void Network::NodeCrashed(int node_index) {
 void Network::Clog(LinkId id, int64_t until_ns) {
   Link* link = Find(id);
   if (link == nullptr) return;
-  world_.coverage().Hit("link_clogged");
+  coverage_.Hit("link_clogged");
   trace_.Record(queue_.now_ns(), "clog", id, static_cast<uint64_t>(until_ns), "");
   if (until_ns > link->clog_until_ns) link->clog_until_ns = until_ns;
 }
 
 void Network::ClogNode(int node_index, int64_t until_ns) {
-  world_.coverage().Hit("link_clogged");
+  coverage_.Hit("link_clogged");
   trace_.Record(queue_.now_ns(), "clog_node", static_cast<uint64_t>(node_index),
                 static_cast<uint64_t>(until_ns), "");
   int64_t& until = node_clog_until_ns_[node_index];

@@ -27,27 +27,49 @@
 #include "absl/strings/string_view.h"
 #include "engine/base/random.h"
 #include "engine/io/io.h"
+#include "sim/check/coverage.h"
 #include "sim/event_queue.h"
 #include "sim/fault_plan.h"
 #include "sim/trace.h"
 
 namespace na::sim {
 
-class SimNode;
-class SimClient;
-class World;
-
 using LinkId = uint64_t;  // also the node's ConnId; never reused in a run
 
 enum class Direction : uint8_t { kToNode, kToClient };
 
+// The node end of links (SimNode). Calls come from queue events, never from inside a Network
+// method the endpoint called.
+class NodeEndpoint {
+ public:
+  virtual ~NodeEndpoint() = default;
+  virtual bool up() const = 0;
+  virtual void OnConnOpened(LinkId link) = 0;
+  virtual void OnBytes(LinkId link, absl::string_view bytes) = 0;
+  virtual void OnConnClosed(LinkId link, io::CloseCause cause) = 0;
+  // The client read some bytes, so the window may have room again.
+  virtual void OnWindowOpened(LinkId link) = 0;
+};
+
+// The client end of links (SimClient).
+class ClientEndpoint {
+ public:
+  virtual ~ClientEndpoint() = default;
+  // False while the client has stopped reading: bytes for it wait in the link.
+  virtual bool reading() const = 0;
+  virtual void OnBytes(LinkId link, absl::string_view bytes) = 0;
+  virtual void OnClosed(LinkId link, bool reset) = 0;
+  virtual void OnDialFailed() = 0;
+};
+
 class Network {
  public:
-  Network(World& world, Prng prng, const FaultPlan& plan);
+  Network(EventQueue& queue, Trace& trace, check::Coverage& coverage, Prng prng,
+          const FaultPlan& plan);
 
   // Starts a connection from `client` to `node`. The node sees ConnOpened after the latency; on a
   // failed dial the client gets OnDialFailed() instead. Returns the new link, or 0 on failure.
-  LinkId Dial(SimClient* client, int client_index, SimNode* node, int node_index);
+  LinkId Dial(ClientEndpoint* client, int client_index, NodeEndpoint* node, int node_index);
 
   void ClientWrite(LinkId link, absl::string_view bytes);
   // Graceful: the node sees EOF after the bytes in flight. Abort: the node sees a reset.
@@ -87,9 +109,9 @@ class Network {
   };
   struct Link {
     LinkId id = 0;
-    SimClient* client = nullptr;
+    ClientEndpoint* client = nullptr;
     int client_index = 0;
-    SimNode* node = nullptr;
+    NodeEndpoint* node = nullptr;
     int node_index = 0;
     int64_t latency_ns = 0;
     int64_t clog_until_ns = 0;
@@ -116,9 +138,9 @@ class Network {
   void MaybeRandomReset(Link& link);
   void KickParked();
 
-  World& world_;
   EventQueue& queue_;
   Trace& trace_;
+  check::Coverage& coverage_;
   Prng prng_;
   const FaultPlan& plan_;
   bool faults_enabled_ = true;

@@ -40,13 +40,13 @@ struct ClientProfile {
   int64_t act_interval_ns = 0;
 };
 
-class SimClient : public ServerOpHandler {
+class SimClient : public ServerOpHandler, public ClientEndpoint {
  public:
   SimClient(World& world, int index, Prng prng, ClientProfile profile);
 
   int index() const { return index_; }
   const ClientProfile& profile() const { return profile_; }
-  bool reading() const { return reading_; }
+  bool reading() const override { return reading_; }
   bool drained() const { return drained_; }
 
   void Start();
@@ -60,9 +60,9 @@ class SimClient : public ServerOpHandler {
   std::string FirstUnansweredRequest(int64_t since_ns, int64_t until_ns, int64_t bound_ns) const;
 
   // Called by the Network.
-  void OnBytes(LinkId link, absl::string_view bytes);
-  void OnClosed(LinkId link, bool reset);
-  void OnDialFailed();
+  void OnBytes(LinkId link, absl::string_view bytes) override;
+  void OnClosed(LinkId link, bool reset) override;
+  void OnDialFailed() override;
 
   // ServerOpHandler.
   void OnInfo(absl::string_view json) override;

@@ -32,20 +32,20 @@ class World;
 using EngineFactory =
     std::function<std::unique_ptr<io::Engine>(const node::Options& options, uint64_t seed)>;
 
-class SimNode : public io::Effects {
+class SimNode : public io::Effects, public NodeEndpoint {
  public:
   SimNode(World& world, int index, Prng prng, node::Options options, EngineFactory factory,
           int64_t clock_offset_ns, int64_t timer_late_max_ns);
 
   int index() const { return index_; }
-  bool up() const { return engine_ != nullptr; }
+  bool up() const override { return engine_ != nullptr; }
   bool paused() const { return paused_; }
 
   // Called by the Network.
-  void OnConnOpened(LinkId link);
-  void OnBytes(LinkId link, absl::string_view bytes);
-  void OnConnClosed(LinkId link, io::CloseCause cause);
-  void OnWindowOpened(LinkId link);
+  void OnConnOpened(LinkId link) override;
+  void OnBytes(LinkId link, absl::string_view bytes) override;
+  void OnConnClosed(LinkId link, io::CloseCause cause) override;
+  void OnWindowOpened(LinkId link) override;
 
   // Faults.
   void Start();

@@ -34,7 +34,7 @@ World::World(WorldOptions options)
   NA_CHECK_GE(options_.clients, 1);
   NA_CHECK(options_.engine_factory != nullptr);
   if (options_.trace_sink) trace_.set_sink(options_.trace_sink);
-  network_ = std::make_unique<Network>(*this, network_prng_, plan_);
+  network_ = std::make_unique<Network>(queue_, trace_, coverage_, network_prng_, plan_);
   end_ns_ = options_.duration_ns;
   quiet_ns_ = options_.mode == Mode::kLiveness ? options_.duration_ns / 2 : options_.duration_ns;
   canary_armed_ = options_.canary;
