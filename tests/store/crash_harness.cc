@@ -64,7 +64,6 @@ class Harness {
       o.tune = [env](rocksdb::Options* opts) {
         env->DeterministicOptions(static_cast<rocksdb::DBOptions*>(opts));
         SimEnv::DeterministicOptions(static_cast<rocksdb::ColumnFamilyOptions*>(opts));
-        opts->write_buffer_size = 64 << 10;  // flush often so the pumped jobs matter
       };
     } else {
       o.env = no_sleep_env_.get();
@@ -86,10 +85,19 @@ class Harness {
   }
 
   void Pump() {
-    if (sim_env_ != nullptr) {
-      sim_env_->AdvanceMicros(100);
-      sim_env_->RunPendingJobs();
+    if (sim_env_ == nullptr) return;
+    sim_env_->AdvanceMicros(100);
+    // Flushes at points the seed decides (SimEnv turns RocksDB's size trigger off).
+    if (rng_.Chance(1, 10)) {
+      std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+      for (auto cf :
+           {store::rocks::ColumnFamily::kMsgs, store::rocks::ColumnFamily::kSubj,
+            store::rocks::ColumnFamily::kStreams, store::rocks::ColumnFamily::kConsumers}) {
+        cfs.push_back(rocks_->column_family(cf));
+      }
+      SimEnv::RequestFlush(rocks_->db(), cfs).PermitUncheckedError();  // fails once frozen
     }
+    sim_env_->RunPendingJobs();
   }
 
   bool RunRound() {
@@ -100,7 +108,6 @@ class Harness {
     for (int i = 0; i < n; ++i) {
       StoreOp op = NextOp(rng_, model_, &clock_ns_, options_.sync_per_mille);
       const std::string got = ApplyOp(*rocks_, op);
-      Pump();
       if (fs_->frozen()) {
         // Power failed during this op: it was not acknowledged, and the round ends here.
         ++report_.cuts_inside_writes;
@@ -118,6 +125,12 @@ class Harness {
         tail_.clear();
       } else {
         tail_.push_back(std::move(op));
+      }
+      Pump();
+      if (fs_->frozen()) {
+        // Power failed in background work (a flush) after the op completed.
+        ++report_.cuts_inside_writes;
+        return true;
       }
     }
     return true;

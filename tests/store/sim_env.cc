@@ -83,6 +83,17 @@ void SimEnv::DeterministicOptions(rocksdb::DBOptions* options) {
 
 void SimEnv::DeterministicOptions(rocksdb::ColumnFamilyOptions* options) {
   options->memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
+  // Never full by size: flushes come from RequestFlush() (see the header for why).
+  options->write_buffer_size = size_t{1} << 40;
+  options->max_write_buffer_number = 4;
+}
+
+rocksdb::Status SimEnv::RequestFlush(rocksdb::DB* db,
+                                     const std::vector<rocksdb::ColumnFamilyHandle*>& cfs) {
+  rocksdb::FlushOptions options;
+  options.wait = false;              // the job only runs when pumped
+  options.allow_write_stall = true;  // waiting for a stall to clear would wait forever
+  return db->Flush(options, cfs);
 }
 
 void SimEnv::Schedule(void (*function)(void* arg), void* arg, Priority pri, void* tag,

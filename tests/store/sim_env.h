@@ -10,7 +10,11 @@
 //   * files go to the FileSystem given (typically a CrashFileSystem over NewMemEnv).
 // Apply DeterministicOptions() to the DB and column family options as well: it selects the
 // vector memtable (the skiplist draws from a thread-id seeded RNG, which made the file layout
-// differ run to run) and silences the info log.
+// differ run to run), silences the info log, and turns off size-triggered flushes. RocksDB
+// decides a memtable is full from its arena's malloc_usable_size(), which depends on the heap's
+// history (found here: two identical runs in one process flushed one write apart). So the caller
+// requests flushes itself, at points it chooses, with RequestFlush(); compactions then follow
+// from the resulting files deterministically.
 //
 // Every job run is appended to trace(), with the DB directory's file names after the run when
 // set_trace_dir() was called, so that two runs can be compared entry by entry.
@@ -26,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "rocksdb/db.h"
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
 #include "rocksdb/options.h"
@@ -67,6 +72,11 @@ class SimEnv : public rocksdb::Env {
   // options->env at this Env. Apply to every column family's options too (memtable factory).
   void DeterministicOptions(rocksdb::DBOptions* options);
   static void DeterministicOptions(rocksdb::ColumnFamilyOptions* options);
+
+  // Asks RocksDB to flush `column_families` without waiting; the flush job is queued here and
+  // runs at the next RunNextJob(). Returns RocksDB's status.
+  static rocksdb::Status RequestFlush(rocksdb::DB* db,
+                                      const std::vector<rocksdb::ColumnFamilyHandle*>& cfs);
 
   SimClock* clock() { return clock_.get(); }
   void AdvanceMicros(uint64_t micros) { clock_->Advance(micros); }

@@ -33,7 +33,6 @@ RunResult RunWorkload(uint64_t seed) {
   env.set_trace_dir("/db");
   rocksdb::Options options;
   options.create_if_missing = true;
-  options.write_buffer_size = 32 << 10;
   options.level0_file_num_compaction_trigger = 2;
   options.target_file_size_base = 64 << 10;
   options.max_bytes_for_level_base = 256 << 10;
@@ -57,6 +56,9 @@ RunResult RunWorkload(uint64_t seed) {
       EXPECT_TRUE(db->Put(wo, key, std::string(100 + rng.Below(200), 'a' + rng.Below(26))).ok());
     }
     env.AdvanceMicros(250);
+    if (i % 150 == 149) {
+      EXPECT_TRUE(SimEnv::RequestFlush(db.get(), {db->DefaultColumnFamily()}).ok());
+    }
     env.RunPendingJobs();
   }
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
