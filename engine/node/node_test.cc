@@ -108,18 +108,6 @@ TEST_F(NodeTest, InfoOnOpenInReferenceKeyOrder) {
                                "\"client_ip\":\"127.0.0.1\"} \r\n"));
 }
 
-TEST_F(NodeTest, SetClientPortUpdatesInfo) {
-  Options options;
-  options.port = -1;
-  Make(options);
-  EXPECT_THAT(Open(1), HasSubstr("\"port\":-1,"));
-  node_->SetClientPort(43210);
-  EXPECT_THAT(Open(2), HasSubstr("\"host\":\"127.0.0.1\",\"port\":43210,\"headers\""));
-  EXPECT_EQ(node_->options().port, 43210);
-}
-
-// The reference relays the publisher's size digits as written, except the total of a message
-// whose header block is cut off for a subscriber without headers (observed on 2.9.10).
 TEST_F(NodeTest, SizeTextIsRelayedAsWritten) {
   Open(1);
   Open(2);
