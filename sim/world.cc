@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/check.h"
 
@@ -253,6 +254,12 @@ bool World::TakeCanary(check::SessionId session, check::SubId sub, check::MsgId 
 }
 
 void World::NodeLogged(int node, io::LogLevel level, absl::string_view message) {
+  // Which limit cut a slow consumer shows only in the log line (nats-server's wording).
+  if (absl::StrContains(message, "Slow Consumer Detected: MaxPending")) {
+    coverage_.Hit("slow_consumer_max_pending");
+  } else if (absl::StrContains(message, "Slow Consumer Detected: WriteDeadline")) {
+    coverage_.Hit("slow_consumer_write_deadline");
+  }
   if (level == io::LogLevel::kFatal) {
     checker_.Report("node_fatal", absl::StrCat("node ", node, ": ", message), now_ns());
   }

@@ -9,14 +9,16 @@ namespace na::sim::check {
 
 const std::vector<std::string>& Coverage::Names() {
   static const auto* names = new std::vector<std::string>{
-      "slow_consumer_cut",      // the server cut a client that stopped reading
-      "stale_connection",       // a client saw -ERR 'Stale Connection'
-      "reconnect",              // a client came back after losing its connection
-      "max_payload_violation",  // a client saw -ERR 'Maximum Payload Violation'
-      "queue_group_delivery",   // a queue subscriber received a message
-      "auto_unsubscribe_done",  // a subscription reached its auto-unsubscribe limit
-      "no_responders",          // a requester got the 503 status
-      "request_replied",        // a requester got a reply from a service
+      "slow_consumer_cut",             // the server cut a client that stopped reading
+      "slow_consumer_max_pending",     // ... because its pending bytes passed max_pending
+      "slow_consumer_write_deadline",  // ... because its output stalled past write_deadline
+      "stale_connection",              // a client saw -ERR 'Stale Connection'
+      "reconnect",                     // a client came back after losing its connection
+      "max_payload_violation",         // a client saw -ERR 'Maximum Payload Violation'
+      "queue_group_delivery",          // a queue subscriber received a message
+      "auto_unsubscribe_done",         // a subscription reached its auto-unsubscribe limit
+      "no_responders",                 // a requester got the 503 status
+      "request_replied",               // a requester got a reply from a service
       "node_crash",
       "node_restart",
       "node_pause",

@@ -291,7 +291,7 @@ TEST(CoverageTest, ListsProbesNeverReached) {
   EXPECT_EQ(a.Summary(), "slow_consumer_cut=1 reconnect=2");
   const std::vector<std::string> never = a.NeverReached();
   EXPECT_EQ(never.size(), Coverage::Names().size() - 2);
-  EXPECT_EQ(never.front(), "stale_connection");
+  EXPECT_EQ(never.front(), "slow_consumer_max_pending");
 }
 
 }  // namespace
