@@ -38,6 +38,11 @@ Node::Node(Options options, uint64_t seed)
   BuildInfoPrefix();
 }
 
+void Node::SetClientPort(int port) {
+  options_.port = port;
+  BuildInfoPrefix();
+}
+
 void Node::BuildInfoPrefix() {
   // INFO keys in the reference's order; the per-client tail is added by ClientInfo().
   rapidjson::StringBuffer buffer;

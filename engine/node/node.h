@@ -49,6 +49,11 @@ class Node final : public io::Engine, private client::ClientHost {
   void Shutdown(const io::Time& now, io::Effects& effects);
   bool shutting_down() const { return shutting_down_; }
 
+  // The port clients reach, once the runtime has bound it: with options.port -1 ("any free
+  // port") the runtime learns it only after the Node exists. INFO and options().port report it
+  // from then on, as the reference does once it listens. Call between Steps.
+  void SetClientPort(int port);
+
   const NodeCounters& counters() const { return counters_; }
   const std::string& server_id() const { return server_id_; }
   // options().server_name, or the server id when that is empty.

@@ -124,6 +124,16 @@ TEST_F(NodeTest, SizeTextIsRelayedAsWritten) {
             "MSG z 2 r 0002\r\nab\r\n");
 }
 
+TEST_F(NodeTest, SetClientPortUpdatesInfo) {
+  Options options;
+  options.port = -1;
+  Make(options);
+  EXPECT_THAT(Open(1), HasSubstr("\"port\":-1,"));
+  node_->SetClientPort(43210);
+  EXPECT_THAT(Open(2), HasSubstr("\"host\":\"127.0.0.1\",\"port\":43210,\"headers\""));
+  EXPECT_EQ(node_->options().port, 43210);
+}
+
 TEST_F(NodeTest, VerboseDefaultsBeforeAndAfterConnect) {
   Open(1);
   In(1, "PUB foo 1\r\nx\r\n");
