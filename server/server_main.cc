@@ -173,14 +173,14 @@ int ServerMain(int argc, char** argv) {
   const io::Time start = net::Now();
   settings.node.start_wall_ns = start.wall_ns;
   const uint64_t seed = RandomSeed();
-  node::Node node(settings.node, seed);
+  auto node_holder = std::make_unique<node::Node>(settings.node, seed);
 
   logger.Info("Starting nats-server");
   logger.Info(absl::StrCat("  Version:  ", node::kServerVersion));
   logger.Info("  Git:      [not set]");
   logger.Debug(absl::StrCat("  Go build: ", node::kServerBuild));
-  logger.Info(absl::StrCat("  Name:     ", node.server_name()));
-  logger.Info(absl::StrCat("  ID:       ", node.server_id()));
+  logger.Info(absl::StrCat("  Name:     ", node_holder->server_name()));
+  logger.Info(absl::StrCat("  ID:       ", node_holder->server_id()));
   logger.Debug(absl::StrCat("  Seed:     ", seed));
   if (!flags.config_file.empty()) {
     logger.Info(absl::StrCat("Using configuration file: ", flags.config_file));
@@ -201,10 +201,12 @@ int ServerMain(int argc, char** argv) {
     return 1;
   }
   if (runtime.port() != settings.node.port) {
-    // A random port (-1): INFO and /varz must carry the bound one.
+    // A random port (-1): INFO and /varz must carry the bound one. The node has not run yet,
+    // and the same seed gives the same server id.
     settings.node.port = runtime.port();
-    node.SetClientPort(runtime.port());
+    node_holder = std::make_unique<node::Node>(settings.node, seed);
   }
+  node::Node& node = *node_holder;
   const node::Options& options = node.options();
   runtime.set_engine(&node);
 
