@@ -1,5 +1,6 @@
 #include "engine/client/connect_options.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/client/client_log.h"
@@ -80,12 +81,32 @@ std::string QuoteChar(char c) {
   return absl::StrCat("'", absl::string_view(quoted).substr(1, quoted.size() - 2), "'");
 }
 
+// What Go's scanner says it was doing when a byte went wrong, by rapidjson error; anything else
+// is "looking for beginning of value".
+struct SyntaxContext {
+  rapidjson::ParseErrorCode code;
+  absl::string_view text;
+};
+constexpr SyntaxContext kSyntaxContexts[] = {
+    {rapidjson::kParseErrorObjectMissName, "looking for beginning of object key string"},
+    {rapidjson::kParseErrorObjectMissColon, "after object key"},
+    {rapidjson::kParseErrorObjectMissCommaOrCurlyBracket, "after object key:value pair"},
+    {rapidjson::kParseErrorArrayMissCommaOrSquareBracket, "after array element"},
+    {rapidjson::kParseErrorDocumentRootNotSingular, "after top-level value"},
+    {rapidjson::kParseErrorStringEscapeInvalid, "in string escape code"},
+    {rapidjson::kParseErrorStringUnicodeEscapeInvalidHex, "in \\u hexadecimal character escape"},
+    {rapidjson::kParseErrorStringInvalidEncoding, "in string literal"},
+    {rapidjson::kParseErrorStringMissQuotationMark, "in string literal"},
+    {rapidjson::kParseErrorNumberMissFraction, "after decimal point in numeric literal"},
+    {rapidjson::kParseErrorNumberMissExponent, "in exponent of numeric literal"},
+};
+
 // Go's encoding/json syntax error for what rapidjson reported. Go names the offending byte and
 // what it was looking for; running out of input is "unexpected end of JSON input".
 std::string GoSyntaxError(absl::string_view json, rapidjson::ParseErrorCode code, size_t offset) {
   if (offset >= json.size()) return "unexpected end of JSON input";
-  // rapidjson points at a literal's first byte and at an escape's backslash; Go at the first
-  // byte that goes wrong.
+  // In a bad literal ("tru}") rapidjson may point anywhere in it, and at the backslash of a bad
+  // escape; Go names the first byte that differs from the literal, and the byte after '\\'.
   if (code == rapidjson::kParseErrorValueInvalid) {
     size_t start = offset;
     while (start > 0 && json[start - 1] >= 'a' && json[start - 1] <= 'z') --start;
@@ -102,41 +123,16 @@ std::string GoSyntaxError(absl::string_view json, rapidjson::ParseErrorCode code
   if (code == rapidjson::kParseErrorStringEscapeInvalid) {
     if (++offset >= json.size()) return "unexpected end of JSON input";
   }
-  const char* context = "looking for beginning of value";
-  switch (code) {
-    case rapidjson::kParseErrorObjectMissName:
-      context = "looking for beginning of object key string";
-      break;
-    case rapidjson::kParseErrorObjectMissColon:
-      context = "after object key";
-      break;
-    case rapidjson::kParseErrorObjectMissCommaOrCurlyBracket:
-      context = "after object key:value pair";
-      break;
-    case rapidjson::kParseErrorArrayMissCommaOrSquareBracket:
-      context = "after array element";
-      break;
-    case rapidjson::kParseErrorDocumentRootNotSingular:
-      context = "after top-level value";
-      break;
-    case rapidjson::kParseErrorStringEscapeInvalid:
-      context = "in string escape code";
-      break;
-    case rapidjson::kParseErrorStringUnicodeEscapeInvalidHex:
-      context = "in \\u hexadecimal character escape";
-      break;
-    case rapidjson::kParseErrorStringInvalidEncoding:
-    case rapidjson::kParseErrorStringMissQuotationMark:
-      context = "in string literal";
-      break;
-    case rapidjson::kParseErrorNumberMissFraction:
-      context = "after decimal point in numeric literal";
-      break;
-    case rapidjson::kParseErrorNumberMissExponent:
-      context = "in exponent of numeric literal";
-      break;
-    default:
-      break;
+  if (code == rapidjson::kParseErrorStringUnicodeEscapeInvalidHex && json[offset] == '\\') {
+    offset += 2;  // past "\\u", to the first byte that is not a hex digit
+    while (offset < json.size() && absl::ascii_isxdigit(static_cast<unsigned char>(json[offset]))) {
+      ++offset;
+    }
+    if (offset >= json.size()) return "unexpected end of JSON input";
+  }
+  absl::string_view context = "looking for beginning of value";
+  for (const SyntaxContext& known : kSyntaxContexts) {
+    if (known.code == code) context = known.text;
   }
   return absl::StrCat("invalid character ", QuoteChar(json[offset]), " ", context);
 }

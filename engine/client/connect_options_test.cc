@@ -65,6 +65,7 @@ TEST(ConnectOptionsTest, ErrorsReadAsGoEncodingJson) {
       {R"({"a":fx})", "invalid character 'x' in literal false (expecting 'a')"},
       {R"("x")", "json: cannot unmarshal string into Go value of type server.ClientOpts"},
       {R"({"a":"\q"})", "invalid character 'q' in string escape code"},
+      {R"({"a":"\u12x4"})", "invalid character 'x' in \\u hexadecimal character escape"},
       {R"({"a":1}x)", "invalid character 'x' after top-level value"},
       {R"({"a":[1 2]})", "invalid character '2' after array element"},
       {"{'a':1}", "invalid character '\\'' looking for beginning of object key string"},
