@@ -243,6 +243,8 @@ void SimClient::OnMsg(const ServerMsg& msg) {
   const check::MsgId id = ParseMsgId(msg.payload);
   if (sub.role == SubRole::kPlain && world_.TakeCanary(session_, sub.id, id)) return;
   world_.checker().Delivered(sub.id, msg.subject, id, now);
+  world_.checker().CheckContent(id, msg.reply, msg.header_bytes >= 0, msg.headers, msg.payload,
+                                now);
   if (!sub.queue.empty()) world_.coverage().Hit("queue_group_delivery");
   if (sub.max_msgs > 0 && world_.checker().sub(sub.id).delivered == sub.max_msgs) {
     world_.coverage().Hit("auto_unsubscribe_done");
@@ -303,6 +305,8 @@ void SimClient::Publish(const std::string& subject, const std::string& reply, bo
   int64_t size = prng_.Chance(1, 20) ? prng_.Between(256, 4096) : prng_.Between(8, 160);
   if (oversize) size = plan.max_payload_bytes + prng_.Between(1, 100);
   if (size > plan.max_payload_bytes - 64) size = oversize ? size : plan.max_payload_bytes - 64;
+  check::RoutingChecker& checker = world_.checker();
+  const check::MsgId id = checker.next_msg_id();
   check::PublishRecord record;
   record.session = session_;
   record.seq = ++pub_seq_;
@@ -310,18 +314,23 @@ void SimClient::Publish(const std::string& subject, const std::string& reply, bo
   record.reply = reply;
   record.sent_ns = world_.now_ns();
   record.oversize = oversize;
-  const check::MsgId id = world_.checker().Published(record);
-  std::string body = absl::StrCat("m", id, ".");
-  if (static_cast<int64_t>(body.size()) < size)
-    body.append(static_cast<size_t>(size) - body.size(), 'x');
-  const std::string reply_part = reply.empty() ? "" : absl::StrCat(reply, " ");
-  if (!oversize && prng_.Chance(1, 4)) {
-    const std::string headers = absl::StrCat("NATS/1.0\r\nX-Sim-Id: ", id, "\r\n\r\n");
-    Write(absl::StrCat("HPUB ", subject, " ", reply_part, headers.size(), " ",
-                       headers.size() + body.size(), "\r\n", headers, body, "\r\n"));
-  } else {
-    Write(absl::StrCat("PUB ", subject, " ", reply_part, body.size(), "\r\n", body, "\r\n"));
+  record.body = absl::StrCat("m", id, ".");
+  if (static_cast<int64_t>(record.body.size()) < size) {
+    record.body.append(static_cast<size_t>(size) - record.body.size(), 'x');
   }
+  if (!oversize && prng_.Chance(1, 4)) {
+    record.headers = absl::StrCat("NATS/1.0\r\nX-Sim-Id: ", id, "\r\n\r\n");
+  }
+  const std::string reply_part = reply.empty() ? "" : absl::StrCat(reply, " ");
+  const std::string line =
+      record.headers.empty()
+          ? absl::StrCat("PUB ", subject, " ", reply_part, record.body.size(), "\r\n", record.body,
+                         "\r\n")
+          : absl::StrCat("HPUB ", subject, " ", reply_part, record.headers.size(), " ",
+                         record.headers.size() + record.body.size(), "\r\n", record.headers,
+                         record.body, "\r\n");
+  NA_CHECK_EQ(checker.Published(std::move(record)), id);
+  Write(line);
   unconfirmed_.push_back(PendingOp{OpKind::kPub, id});
 }
 

@@ -26,6 +26,9 @@ struct PublishRecord {
   int64_t confirmed_ns = kNever;
   // Declared above max_payload: the server must reject it, so it must never be delivered.
   bool oversize = false;
+  // What was sent, so that a delivery can be compared byte for byte.
+  std::string headers;  // the header block for HPUB, empty for PUB
+  std::string body;
 };
 
 struct SubRecord {

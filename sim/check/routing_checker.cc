@@ -160,6 +160,26 @@ void RoutingChecker::Delivered(SubId sub_id, absl::string_view subject, MsgId ms
   }
 }
 
+void RoutingChecker::CheckContent(MsgId msg, absl::string_view reply, bool has_headers,
+                                  absl::string_view headers, absl::string_view body,
+                                  int64_t now_ns) {
+  if (msg == 0 || msg > publishes_.size()) return;  // Delivered() reports it
+  const PublishRecord& p = publishes_[msg - 1];
+  std::string what;
+  if (reply != p.reply) absl::StrAppend(&what, " reply '", reply, "' != '", p.reply, "'");
+  if (has_headers != !p.headers.empty()) {
+    absl::StrAppend(&what, has_headers ? " HMSG for a PUB" : " MSG for an HPUB");
+  } else if (headers != p.headers) {
+    absl::StrAppend(&what, " headers differ");
+  }
+  if (body != p.body) {
+    absl::StrAppend(&what, " body of ", body.size(), " bytes != ", p.body.size(), " sent");
+  }
+  if (!what.empty()) {
+    Report("corrupted", absl::StrCat("msg ", msg, " on ", p.subject, ":", what), now_ns);
+  }
+}
+
 bool RoutingChecker::SessionClean(SessionId s) const {
   const SessionRecord& r = sessions_[s - 1];
   return !r.lost && r.drained;

@@ -66,6 +66,12 @@ class RoutingChecker {
     latency_bound_ns_ = bound_ns;
   }
 
+  // The message `msg` arrived with this reply subject, header block (`has_headers` false for MSG)
+  // and body: they must be what the publisher sent ("corrupted").
+  void CheckContent(MsgId msg, absl::string_view reply, bool has_headers, absl::string_view headers,
+                    absl::string_view body, int64_t now_ns);
+  MsgId next_msg_id() const { return publishes_.size() + 1; }
+
   // A violation the caller detected itself (a MSG for an unknown sid, a protocol error...).
   void Report(absl::string_view kind, std::string detail, int64_t now_ns);
 

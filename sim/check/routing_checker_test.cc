@@ -280,6 +280,23 @@ TEST_F(RoutingCheckerTest, OversizePublishMustNotBeConfirmed) {
   EXPECT_THAT(Kinds(checker_), ElementsAre("oversize_accepted"));
 }
 
+TEST_F(RoutingCheckerTest, CorruptedContentIsReported) {
+  PublishRecord r;
+  r.session = pub_session_;
+  r.seq = 1;
+  r.subject = "a.x";
+  r.reply = "r.1";
+  r.headers = "NATS/1.0\r\n\r\n";
+  r.body = "m1.xx";
+  const MsgId m = checker_.Published(r);
+  checker_.CheckContent(m, "r.1", true, "NATS/1.0\r\n\r\n", "m1.xx", 50);  // intact
+  checker_.CheckContent(m, "r.1", true, "NATS/1.0\r\n\r\n", "m1.x", 51);   // truncated
+  checker_.CheckContent(m, "r.2", true, "NATS/1.0\r\n\r\n", "m1.xx", 52);  // wrong reply
+  checker_.CheckContent(m, "r.1", false, "", "m1.xx", 53);                 // headers lost
+  End();
+  EXPECT_THAT(Kinds(checker_), ElementsAre("corrupted", "corrupted", "corrupted"));
+}
+
 TEST(CoverageTest, ListsProbesNeverReached) {
   Coverage a;
   a.Hit("reconnect");
