@@ -41,6 +41,8 @@ check::MsgId ParseMsgId(absl::string_view payload) {
 
 SimClient::SimClient(World& world, int index, Prng prng, ClientProfile profile)
     : world_(world), index_(index), prng_(prng), profile_(profile) {
+  static constexpr absl::string_view kSidPrefixes[] = {"", "", "s", "sub-"};
+  sid_prefix_ = std::string(kSidPrefixes[prng_.Below(4)]);
   if (profile_.service) {
     desired_.push_back(ActiveSub{0, "svc.*", "svc", -1, SubRole::kService, true, false});
   }
@@ -265,7 +267,7 @@ void SimClient::OnMsg(const ServerMsg& msg) {
 
 void SimClient::Subscribe(const std::string& filter, const std::string& queue, int64_t max_msgs,
                           SubRole role, bool desired) {
-  const std::string sid = absl::StrCat(++next_sid_);
+  const std::string sid = absl::StrCat(sid_prefix_, ++next_sid_);
   check::SubRecord record;
   record.session = session_;
   record.sid = sid;

@@ -138,6 +138,7 @@ class SimClient : public ServerOpHandler, public ClientEndpoint {
   int64_t reading_since_ns_ = 0;
   uint64_t generation_ = 0;  // invalidates scheduled actions of an earlier connection
   uint64_t next_sid_ = 0;
+  std::string sid_prefix_;  // sids are tokens, not numbers: some clients use "s1", "sub-1"
   uint64_t pub_seq_ = 0;
   std::string last_err_;
   std::vector<PendingOp> unconfirmed_;
