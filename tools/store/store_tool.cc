@@ -568,7 +568,8 @@ int RunStoreTool(const std::vector<std::string>& argv, ToolOutput& output, rocks
     return kExitUsage;
   }
   if (args.command.empty() || args.command == "help") {
-    const absl::string_view topic = args.positional.empty() ? "" : args.positional[0];
+    absl::string_view topic;  // (a ?: with "" would view a destroyed temporary string)
+    if (!args.positional.empty()) topic = args.positional[0];
     if (!HelpFor(topic).empty()) {
       output.Out(HelpFor(topic));
     } else if (args.help || args.command == "help") {
