@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "absl/strings/numbers.h"
@@ -37,18 +38,21 @@ absl::Status BenchConn::Connect(const std::string& host, int port, const std::st
   setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
   setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
   // INFO first.
-  while (buf_.find("\r\n", start_) == std::string::npos) {
+  const char* eol = nullptr;
+  while (end_ == start_ || (eol = static_cast<const char*>(
+                                memchr(buf_.get() + start_, '\n', end_ - start_))) == nullptr) {
     auto n = ReadSome();
     if (!n.ok()) return n.status();
     if (*n == 0) return absl::UnavailableError("closed before INFO");
   }
-  size_t eol = buf_.find("\r\n", start_);
-  if (buf_.compare(start_, 5, "INFO ") != 0) return absl::DataLossError("expected INFO");
-  start_ = eol + 2;
+  if (end_ - start_ < 5 || memcmp(buf_.get() + start_, "INFO ", 5) != 0) {
+    return absl::DataLossError("expected INFO");
+  }
+  start_ = static_cast<size_t>(eol - buf_.get()) + 1;
   std::string connect = absl::StrCat(
       "CONNECT {\"verbose\":false,\"pedantic\":false,\"headers\":true,\"no_responders\":true,"
       "\"protocol\":1,\"name\":\"",
-      name, "\",\"lang\":\"natrium-bench\",\"version\":\"0.1\"}\r\n");
+      name, "\",\"lang\":\"natrium-bench\",\"version\":\"0.2\"}\r\n");
   absl::Status st = WriteAll(connect);
   if (!st.ok()) return st;
   return Flush();
@@ -67,24 +71,30 @@ absl::Status BenchConn::WriteAll(absl::string_view bytes) {
 }
 
 absl::StatusOr<size_t> BenchConn::ReadSome() {
-  if (start_ > 0 && start_ == buf_.size()) {
-    buf_.clear();
-    start_ = 0;
-  } else if (start_ > (1 << 20)) {
-    buf_.erase(0, start_);
-    start_ = 0;
+  if (start_ == end_) {
+    start_ = end_ = 0;
   }
-  size_t old = buf_.size();
-  buf_.resize(old + (256 << 10));
+  if (cap_ - end_ < kReadBytes) {
+    // Move the unparsed tail to the front, or grow when the tail itself is large (a big MSG).
+    const size_t tail = end_ - start_;
+    const size_t need = tail + kReadBytes;
+    if (need > cap_) {
+      std::unique_ptr<char[]> bigger(new char[need * 2]);
+      if (tail > 0) memcpy(bigger.get(), buf_.get() + start_, tail);
+      buf_ = std::move(bigger);
+      cap_ = need * 2;
+    } else if (tail > 0) {
+      memmove(buf_.get(), buf_.get() + start_, tail);
+    }
+    start_ = 0;
+    end_ = tail;
+  }
   ssize_t n;
   do {
-    n = ::recv(fd_, buf_.data() + old, 256 << 10, 0);
+    n = ::recv(fd_, buf_.get() + end_, cap_ - end_, 0);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    buf_.resize(old);
-    return absl::UnavailableError(absl::StrCat("recv: ", strerror(errno)));
-  }
-  buf_.resize(old + static_cast<size_t>(n));
+  if (n < 0) return absl::UnavailableError(absl::StrCat("recv: ", strerror(errno)));
+  end_ += static_cast<size_t>(n);
   return static_cast<size_t>(n);
 }
 
@@ -93,7 +103,7 @@ absl::Status BenchConn::Flush() {
   absl::Status st = WriteAll("PING\r\n");
   if (!st.ok()) return st;
   while (pongs_ < want) {
-    Drain([](absl::string_view, absl::string_view, absl::string_view) {});
+    Drain([this](absl::string_view, absl::string_view, absl::string_view) { ++skipped_msgs_; });
     if (pongs_ >= want) break;
     auto n = ReadSome();
     if (!n.ok()) return n.status();
@@ -105,37 +115,46 @@ absl::Status BenchConn::Flush() {
 bool BenchConn::ParseOne(absl::string_view* subject, absl::string_view* reply,
                          absl::string_view* payload, bool* is_msg) {
   *is_msg = false;
-  size_t eol = buf_.find("\r\n", start_);
-  if (eol == std::string::npos) return false;
-  absl::string_view line(buf_.data() + start_, eol - start_);
-  if (line.size() >= 4 && line.substr(0, 4) == "MSG ") {
-    // MSG <subject> <sid> [reply] <size>: split by hand; this runs once per message.
-    absl::string_view parts[4];
-    int count = 0;
-    absl::string_view rest = line.substr(4);
-    while (!rest.empty() && count < 4) {
-      size_t sp = rest.find(' ');
-      if (sp != 0) parts[count++] = rest.substr(0, sp);
-      if (sp == absl::string_view::npos) break;
-      rest.remove_prefix(sp + 1);
-    }
+  if (end_ == start_) return false;
+  const char* base = buf_.get();
+  const char* begin = base + start_;
+  const char* nl = static_cast<const char*>(memchr(begin, '\n', end_ - start_));
+  if (nl == nullptr) return false;
+  const size_t eol = static_cast<size_t>(nl - base) + 1;  // just past '\n'
+  absl::string_view line(begin, static_cast<size_t>(nl - begin));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.size() >= 4 && memcmp(line.data(), "MSG ", 4) == 0) {
+    // MSG <subject> <sid> [reply] <size>: the size is the last field, the subject the first;
+    // split the rest only when there may be a reply.
+    const size_t last_space = line.rfind(' ');
     size_t size = 0;
-    if (count < 3 || !absl::SimpleAtoi(parts[count - 1], &size)) return false;
-    if (buf_.size() < eol + 2 + size + 2) return false;  // payload not complete yet
-    *subject = parts[0];
-    *reply = count == 4 ? parts[2] : absl::string_view();
-    *payload = absl::string_view(buf_.data() + eol + 2, size);
+    if (last_space == absl::string_view::npos ||
+        !absl::SimpleAtoi(line.substr(last_space + 1), &size)) {
+      return false;
+    }
+    if (end_ < eol + size + 2) return false;  // payload not complete yet
+    absl::string_view rest = line.substr(4, last_space - 4);
+    const size_t sp1 = rest.find(' ');
+    if (sp1 == absl::string_view::npos) return false;
+    *subject = rest.substr(0, sp1);
+    const size_t sp2 = rest.find(' ', sp1 + 1);
+    *reply = sp2 == absl::string_view::npos ? absl::string_view() : rest.substr(sp2 + 1);
+    *payload = absl::string_view(base + eol, size);
     *is_msg = true;
-    start_ = eol + 2 + size + 2;
+    start_ = eol + size + 2;
     return true;
   }
+  start_ = eol;
   if (line == "PING") {
-    start_ = eol + 2;
     WriteAll("PONG\r\n").IgnoreError();  // a dead connection shows up on the next read
-    return true;
+  } else if (line == "PONG") {
+    ++pongs_;
+  } else if (line.size() >= 4 && memcmp(line.data(), "-ERR", 4) == 0) {
+    // The server refused something (a slow consumer, say): never hide it.
+    ++errors_;
+    std::fprintf(stderr, "natrium-bench: server said: %.*s\n", static_cast<int>(line.size()),
+                 line.data());
   }
-  if (line == "PONG") ++pongs_;
-  start_ = eol + 2;
   return true;
 }
 

@@ -4,15 +4,18 @@
 // in its first 12 bytes when the size allows, and each receiver reports losses, duplicates and
 // reordering instead of hiding them. Publishers are paced by a window over what the slowest
 // receiver has seen, so a fast publisher never turns a benchmark into a slow-consumer test.
+#include <poll.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
@@ -21,6 +24,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "tools/bench/bench_conn.h"
 #include "tools/bench/histogram.h"
@@ -40,6 +44,7 @@ struct Config {
   int subs = 1;
   int subjects = 10000;
   int conns = 10000;
+  int64_t warmup = 1000;  // unrecorded round trips before reqrep measures
   int server_pid = 0;
   bool json = false;
   std::string label;
@@ -53,7 +58,12 @@ struct Result {
   int64_t lost = 0;
   int64_t duplicated = 0;
   int64_t reordered = 0;
+  int64_t errors = 0;  // -ERR lines from the server
   Histogram latency;
+  // CPU used while measuring: by the server process (all threads, from /proc) and by this one.
+  // They tell which side bounded a figure: the one near 1 CPU-second per second.
+  double server_cpu_s = -1;
+  double bench_cpu_s = 0;
   int64_t rss_before_bytes = 0;
   int64_t rss_after_bytes = 0;
 };
@@ -73,6 +83,44 @@ int64_t RssBytes(int pid) {
     }
   }
   return 0;
+}
+
+// utime + stime of every thread of `pid`, dead ones included (/proc/pid/stat fields 14, 15).
+double ProcessCpuSeconds(int pid) {
+  if (pid <= 0) return -1;
+  std::ifstream f(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::vector<absl::string_view> fields =
+      absl::StrSplit(absl::string_view(stat).substr(paren + 2), ' ');
+  // fields[0] is field 3 (state), so utime (14) and stime (15) are fields[11] and fields[12].
+  int64_t utime = 0, stime = 0;
+  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
+      !absl::SimpleAtoi(fields[12], &stime)) {
+    return -1;
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double SelfCpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
+}
+
+struct CpuMark {
+  double server_s = -1;
+  double self_s = 0;
+};
+
+CpuMark MarkCpu(const Config& cfg) { return {ProcessCpuSeconds(cfg.server_pid), SelfCpuSeconds()}; }
+
+void ReadCpu(const Config& cfg, const CpuMark& before, Result* r) {
+  const double server = ProcessCpuSeconds(cfg.server_pid);
+  if (server >= 0 && before.server_s >= 0) r->server_cpu_s = server - before.server_s;
+  r->bench_cpu_s = SelfCpuSeconds() - before.self_s;
 }
 
 void Die(const absl::Status& st, const char* what) {
@@ -97,7 +145,6 @@ class SeqTracker {
     if (seq == next) {
       ++next;
     } else if (seq > next) {
-      r->reordered += 0;  // a gap: counted as loss at the end if it never fills
       r->lost += static_cast<int64_t>(seq - next);
       next = seq + 1;
     } else {
@@ -120,42 +167,111 @@ std::string Payload(int size, uint32_t pub, uint64_t seq) {
   return p;
 }
 
-// Publishes `count` messages on `subject` from publisher `pub`, in batches, keeping at most
-// `window` messages ahead of *progress (the slowest receiver's count, scaled by fan-out).
+// A batch of `count` PUB lines for one publisher, built once; each send patches the sequence
+// numbers in place, so publishing costs the generator a memcpy per message and one send per
+// batch.
+class PubBatch {
+ public:
+  PubBatch(const Config& cfg, uint32_t pub, const std::string& subject, int64_t count) {
+    const std::string header = absl::StrCat("PUB ", subject, " ", cfg.size, "\r\n");
+    msg_bytes_ = header.size() + static_cast<size_t>(cfg.size) + 2;
+    tagged_ = cfg.size >= 12;
+    for (int64_t i = 0; i < count; ++i) {
+      bytes_ += header;
+      if (tagged_) seq_offsets_.push_back(bytes_.size() + 4);
+      bytes_ += Payload(cfg.size, pub, 0);
+      bytes_ += "\r\n";
+    }
+  }
+  // The first `count` messages, numbered from `first_seq`.
+  absl::string_view Take(uint64_t first_seq, int64_t count) {
+    if (tagged_) {
+      for (int64_t i = 0; i < count; ++i) {
+        const uint64_t seq = first_seq + static_cast<uint64_t>(i);
+        std::memcpy(bytes_.data() + seq_offsets_[static_cast<size_t>(i)], &seq, 8);
+      }
+    }
+    return absl::string_view(bytes_.data(), msg_bytes_ * static_cast<size_t>(count));
+  }
+  size_t msg_bytes() const { return msg_bytes_; }
+
+ private:
+  std::string bytes_;
+  std::vector<size_t> seq_offsets_;
+  size_t msg_bytes_ = 0;
+  bool tagged_ = false;
+};
+
+// How many messages a publisher may be ahead of the slowest receiver: enough to keep every
+// socket buffer on the path full (so pacing never idles the server), little enough that the
+// server's pending bytes per subscriber stay far below its slow-consumer limit (64 MiB).
+int64_t PacingWindow(const Config& cfg) {
+  return std::max<int64_t>(2000, (8 << 20) / (cfg.size + 48));
+}
+
+// Publishes `count` messages on `subject` from publisher `pub` in batches of about 64 KiB,
+// keeping what all publishers have sent together at most `window` messages ahead of *progress
+// (what the slowest receiver has seen; null: no receivers).
 void Publish(const Config& cfg, BenchConn* conn, uint32_t pub, const std::string& subject,
              int64_t count, const std::atomic<int64_t>* progress, int64_t window,
              std::atomic<int64_t>* published) {
-  std::string batch;
-  std::string header = absl::StrCat("PUB ", subject, " ", cfg.size, "\r\n");
-  const size_t batch_bytes = 64 << 10;
-  for (int64_t seq = 0; seq < count; ++seq) {
-    batch += header;
-    batch += Payload(cfg.size, pub, static_cast<uint64_t>(seq));
-    batch += "\r\n";
-    int64_t done = published->fetch_add(1) + 1;
-    if (batch.size() >= batch_bytes || seq + 1 == count) {
-      Die(conn->WriteAll(batch), "publish");
-      batch.clear();
-      if (progress != nullptr) {
-        while (done - progress->load(std::memory_order_relaxed) > window) {
-          std::this_thread::yield();
-        }
+  const int64_t per_batch = std::max<int64_t>(
+      1, std::min<int64_t>(count, (64 << 10) / static_cast<int64_t>(cfg.size + 32)));
+  PubBatch batch(cfg, pub, subject, per_batch);
+  for (int64_t seq = 0; seq < count;) {
+    const int64_t n = std::min(per_batch, count - seq);
+    Die(conn->WriteAll(batch.Take(static_cast<uint64_t>(seq), n)), "publish");
+    seq += n;
+    const int64_t done = published->fetch_add(n) + n;
+    if (progress != nullptr) {
+      // Sleep, not spin: a spinning publisher would take the generator's core from the
+      // receivers it is waiting for, and inflate the generator's CPU figure.
+      while (done - progress->load(std::memory_order_relaxed) > window) {
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
       }
     }
   }
   Die(conn->Flush(), "publisher flush");
 }
 
-// Reads until `expected` messages arrived or `deadline` passed.
-void Receive(BenchConn* conn, SeqTracker* tracker, Result* r, int64_t expected,
-             std::atomic<int64_t>* progress, Clock::time_point deadline) {
-  while (tracker->count() < expected && Clock::now() < deadline) {
-    auto n = conn->ReadSome();
-    if (!n.ok() || *n == 0) break;
-    conn->Drain([&](absl::string_view, absl::string_view, absl::string_view payload) {
-      tracker->Saw(payload, r);
-    });
-    progress->store(tracker->count(), std::memory_order_relaxed);
+// Reads every receiver connection from one thread (poll), so that N receivers cost the
+// generator one thread's worth of wake-ups rather than N threads contending for its core.
+// Plain receivers each expect `total`; a queue group (queue=true) expects `total` between them.
+// Stops when that arrived, or when nothing arrived for `stall`, or at `deadline`.
+void ReceiveAll(const std::vector<std::unique_ptr<BenchConn>>& conns,
+                std::vector<SeqTracker>* trackers, std::vector<Result>* results, int64_t total,
+                bool queue, std::atomic<int64_t>* progress, Clock::time_point deadline,
+                Clock::duration stall) {
+  std::vector<pollfd> fds(conns.size());
+  for (size_t i = 0; i < conns.size(); ++i) fds[i] = pollfd{conns[i]->fd(), POLLIN, 0};
+  auto last_progress = Clock::now();
+  for (;;) {
+    int64_t slowest = INT64_MAX;
+    int64_t sum = 0;
+    for (const SeqTracker& t : *trackers) {
+      slowest = std::min(slowest, t.count());
+      sum += t.count();
+    }
+    const int64_t seen = queue ? sum : slowest;
+    if (seen != progress->load(std::memory_order_relaxed)) {
+      progress->store(seen, std::memory_order_relaxed);
+      last_progress = Clock::now();
+    }
+    if (seen >= total) return;
+    const auto now = Clock::now();
+    if (now >= deadline || now - last_progress >= stall) return;
+    const int ready = poll(fds.data(), fds.size(), 100);
+    if (ready < 0 && errno != EINTR) return;
+    for (size_t i = 0; i < fds.size() && ready > 0; ++i) {
+      if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      auto n = conns[i]->ReadSome();
+      if (!n.ok() || *n == 0) return;  // a closed receiver shows up as lost messages
+      SeqTracker& tracker = (*trackers)[i];
+      Result& r = (*results)[i];
+      conns[i]->Drain([&](absl::string_view, absl::string_view, absl::string_view payload) {
+        tracker.Saw(payload, &r);
+      });
+    }
   }
 }
 
@@ -186,92 +302,53 @@ Result RunFlow(const Config& cfg) {
   std::vector<std::unique_ptr<BenchConn>> pub_conns;
   for (int i = 0; i < pubs; ++i) pub_conns.push_back(Dial(cfg, absl::StrCat("pub", i)));
 
-  int64_t per_pub = cfg.msgs / pubs;
-  int64_t total = per_pub * pubs;
+  const int64_t per_pub = cfg.msgs / pubs;
+  const int64_t total = per_pub * pubs;
   r.sent = total;
-  // Each plain subscriber expects everything; a queue group shares it.
-  int64_t per_sub = queue ? -1 : total;
-  r.expected = queue ? total : total * subs;
+  r.expected = subs == 0 ? 0 : (queue ? total : total * subs);
 
-  std::vector<std::atomic<int64_t>> progress(static_cast<size_t>(std::max(subs, 1)));
-  for (auto& p : progress) p.store(0);
-  std::atomic<int64_t> queue_progress{0};
+  std::atomic<int64_t> progress{0};
   std::atomic<int64_t> published{0};
   std::vector<SeqTracker> trackers;
   for (int i = 0; i < subs; ++i) trackers.emplace_back(pubs);
   std::vector<Result> sub_results(static_cast<size_t>(subs));
-  const int64_t window = std::max<int64_t>(2000, (8 << 20) / std::max(cfg.size, 1));
 
-  auto start = Clock::now();
-  auto deadline = start + std::chrono::seconds(120);
-  std::vector<std::thread> threads;
-  std::atomic<int64_t> queue_received{0};
-  for (int i = 0; i < subs; ++i) {
-    threads.emplace_back([&, i] {
-      if (queue) {
-        // Members read until the group as a whole has everything.
-        auto* conn = sub_conns[static_cast<size_t>(i)].get();
-        SeqTracker& t = trackers[static_cast<size_t>(i)];
-        while (queue_received.load() < total && Clock::now() < deadline) {
-          auto n = conn->ReadSome();
-          if (!n.ok() || *n == 0) break;
-          int64_t before = t.count();
-          conn->Drain([&](absl::string_view, absl::string_view, absl::string_view p) {
-            t.Saw(p, &sub_results[static_cast<size_t>(i)]);
-          });
-          int64_t now = queue_received.fetch_add(t.count() - before) + t.count() - before;
-          queue_progress.store(now, std::memory_order_relaxed);
-          if (now >= total) {
-            // Wake the other members: one PING each gets a PONG that unblocks their read.
-            for (auto& c : sub_conns) c->WriteAll("PING\r\n").IgnoreError();
-          }
-        }
-      } else {
-        Receive(sub_conns[static_cast<size_t>(i)].get(), &trackers[static_cast<size_t>(i)],
-                &sub_results[static_cast<size_t>(i)], per_sub, &progress[static_cast<size_t>(i)],
-                deadline);
-      }
+  const CpuMark before = MarkCpu(cfg);
+  const auto start = Clock::now();
+  std::thread receiver;
+  if (subs > 0) {
+    receiver = std::thread([&] {
+      ReceiveAll(sub_conns, &trackers, &sub_results, total, queue, &progress,
+                 start + std::chrono::seconds(300), std::chrono::seconds(10));
     });
   }
-  // The slowest receiver paces the publishers.
-  std::atomic<int64_t> slowest{0};
-  std::atomic<bool> done{false};
-  std::thread pacer([&] {
-    while (!done.load()) {
-      int64_t m = INT64_MAX;
-      if (queue) {
-        m = queue_progress.load();
-      } else {
-        for (int i = 0; i < subs; ++i) m = std::min(m, progress[static_cast<size_t>(i)].load());
-      }
-      if (subs == 0) m = INT64_MAX / 2;
-      slowest.store(m);
-      std::this_thread::sleep_for(std::chrono::microseconds(50));
-    }
-  });
   std::vector<std::thread> pub_threads;
   for (int i = 0; i < pubs; ++i) {
     pub_threads.emplace_back([&, i] {
       Publish(cfg, pub_conns[static_cast<size_t>(i)].get(), static_cast<uint32_t>(i), subject,
-              per_pub, subs > 0 ? &slowest : nullptr, window * (queue ? 1 : 1), &published);
+              per_pub, subs > 0 ? &progress : nullptr, PacingWindow(cfg), &published);
     });
   }
   for (auto& t : pub_threads) t.join();
-  for (auto& t : threads) t.join();
-  auto end = Clock::now();
-  done = true;
-  pacer.join();
+  if (receiver.joinable()) receiver.join();
+  const auto end = Clock::now();
+  ReadCpu(cfg, before, &r);
   r.elapsed_s = std::chrono::duration<double>(end - start).count();
   for (int i = 0; i < subs; ++i) {
     r.received += trackers[static_cast<size_t>(i)].count();
     r.duplicated += sub_results[static_cast<size_t>(i)].duplicated;
-    r.reordered += sub_results[static_cast<size_t>(i)].reordered;
+    r.lost += sub_results[static_cast<size_t>(i)].lost;
   }
-  if (subs == 0) r.expected = 0;
-  r.lost = std::max<int64_t>(0, r.expected - r.received + r.duplicated);
+  for (const auto& c : sub_conns) r.errors += c->errors();
+  for (const auto& c : pub_conns) r.errors += c->errors();
+  // Gaps are counted as they are seen; whatever never arrived at all is lost too.
+  r.lost = std::max(r.lost, r.expected - (r.received - r.duplicated));
   return r;
 }
 
+// Round trips from one thread: the requester and the responder are two connections polled by the
+// same thread, so the generator adds no thread hand-off (and no scheduler latency between its
+// own threads) to what is measured. The first `warmup` round trips are not recorded.
 Result RunRequestReply(const Config& cfg) {
   Result r;
   auto responder = Dial(cfg, "responder");
@@ -280,44 +357,55 @@ Result RunRequestReply(const Config& cfg) {
   Die(responder->Flush(), "responder flush");
   Die(requester->WriteAll("SUB bench.inbox 1\r\n"), "requester sub");
   Die(requester->Flush(), "requester flush");
-  std::atomic<bool> stop{false};
-  std::thread serve([&] {
-    std::string out;
-    while (!stop.load()) {
-      auto n = responder->ReadSome();
-      if (!n.ok() || *n == 0) break;
-      out.clear();
-      responder->Drain([&](absl::string_view, absl::string_view reply, absl::string_view p) {
-        absl::StrAppend(&out, "PUB ", reply, " ", p.size(), "\r\n", p, "\r\n");
-      });
-      if (!out.empty()) responder->WriteAll(out).IgnoreError();
-    }
-  });
-  std::string req =
+  const std::string req =
       absl::StrCat("PUB bench.req bench.inbox ", cfg.size, "\r\n", Payload(cfg.size, 0, 0), "\r\n");
-  auto start = Clock::now();
-  for (int64_t i = 0; i < cfg.msgs; ++i) {
-    auto t0 = Clock::now();
-    Die(requester->WriteAll(req), "request");
+  pollfd fds[2] = {{responder->fd(), POLLIN, 0}, {requester->fd(), POLLIN, 0}};
+  std::string out;
+  bool failed = false;
+  // One round trip; returns its latency, or -1 when a connection failed or 10 s passed.
+  auto round_trip = [&]() -> int64_t {
+    const auto t0 = Clock::now();
+    if (!requester->WriteAll(req).ok()) return -1;
     int64_t got = 0;
     while (got == 0) {
-      requester->Drain([&](absl::string_view, absl::string_view, absl::string_view) { ++got; });
-      if (got > 0) break;
-      auto n = requester->ReadSome();
-      if (!n.ok() || *n == 0) Die(absl::UnavailableError("closed"), "reply");
+      const int ready = poll(fds, 2, 10'000);
+      if (ready <= 0) return -1;
+      if (fds[0].revents != 0) {
+        auto n = responder->ReadSome();
+        if (!n.ok() || *n == 0) return -1;
+        out.clear();
+        responder->Drain([&](absl::string_view, absl::string_view reply, absl::string_view p) {
+          absl::StrAppend(&out, "PUB ", reply, " ", p.size(), "\r\n", p, "\r\n");
+        });
+        if (!out.empty() && !responder->WriteAll(out).ok()) return -1;
+      }
+      if (fds[1].revents != 0) {
+        auto n = requester->ReadSome();
+        if (!n.ok() || *n == 0) return -1;
+        requester->Drain([&](absl::string_view, absl::string_view, absl::string_view) { ++got; });
+      }
     }
-    r.latency.Record(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
-    r.received += got;
     if (got > 1) r.duplicated += got - 1;
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+  };
+  for (int64_t i = 0; i < cfg.warmup && !failed; ++i) failed = round_trip() < 0;
+  const CpuMark before = MarkCpu(cfg);
+  const auto start = Clock::now();
+  for (int64_t i = 0; i < cfg.msgs && !failed; ++i) {
+    const int64_t ns = round_trip();
+    if (ns < 0) {
+      failed = true;
+      break;
+    }
+    r.latency.Record(ns);
+    ++r.received;
   }
   r.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  ReadCpu(cfg, before, &r);
   r.sent = cfg.msgs;
   r.expected = cfg.msgs;
-  r.lost = r.expected - (r.received - r.duplicated);
-  stop = true;
-  responder->WriteAll("PUB bench.req bench.inbox 0\r\n\r\n").IgnoreError();  // wake the reader
-  serve.join();
+  r.lost = r.expected - r.received;
+  r.errors = responder->errors() + requester->errors();
   return r;
 }
 
@@ -326,6 +414,7 @@ Result RunRequestReply(const Config& cfg) {
 Result RunManySubjects(const Config& cfg) {
   Result r;
   auto sub = Dial(cfg, "subs");
+  r.rss_before_bytes = RssBytes(cfg.server_pid);
   std::string batch;
   int sid = 0;
   for (int i = 0; i < cfg.subjects; ++i) {
@@ -346,7 +435,8 @@ Result RunManySubjects(const Config& cfg) {
   for (int64_t i = 0; i < cfg.msgs; ++i) expected += (i % cfg.subjects) % 10 == 0 ? 2 : 1;
   r.expected = expected;
   r.sent = cfg.msgs;
-  auto start = Clock::now();
+  const CpuMark before = MarkCpu(cfg);
+  const auto start = Clock::now();
   std::thread reader([&] {
     Result dummy;
     while (tracker.count() < expected) {
@@ -359,22 +449,29 @@ Result RunManySubjects(const Config& cfg) {
     }
   });
   std::string out;
-  std::string payload(static_cast<size_t>(cfg.size), 'x');
+  const std::string payload(static_cast<size_t>(cfg.size), 'x');
+  const int64_t window = PacingWindow(cfg);
   for (int64_t i = 0; i < cfg.msgs; ++i) {
     absl::StrAppend(&out, "PUB bench.s.", i % cfg.subjects, ".x ", cfg.size, "\r\n", payload,
                     "\r\n");
     if (out.size() > (64 << 10)) {
       Die(pub->WriteAll(out), "publish");
       out.clear();
-      while (i - progress.load() > 20000) std::this_thread::yield();
+      // Deliveries outnumber publishes by 1.1; pacing on publishes keeps it conservative.
+      while (i - progress.load(std::memory_order_relaxed) > window) {
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
+      }
     }
   }
   Die(pub->WriteAll(out), "publish");
   Die(pub->Flush(), "publish flush");
   reader.join();
   r.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  ReadCpu(cfg, before, &r);
   r.received = tracker.count();
   r.lost = std::max<int64_t>(0, r.expected - r.received);
+  r.duplicated = std::max<int64_t>(0, r.received - r.expected);
+  r.errors = sub->errors() + pub->errors();
   return r;
 }
 
@@ -397,36 +494,47 @@ Result RunIdleConnections(const Config& cfg) {
   return r;
 }
 
+bool CountsOk(const Result& r) {
+  return r.lost == 0 && r.duplicated == 0 && r.errors == 0 && r.received >= r.expected;
+}
+
 void Report(const Config& cfg, const Result& r) {
   double rate = r.elapsed_s > 0 ? static_cast<double>(r.sent) / r.elapsed_s : 0;
   double mbps = rate * cfg.size / 1e6;
-  bool ok = r.lost == 0 && r.duplicated == 0 && r.received >= r.expected;
+  const bool ok = CountsOk(r);
   if (cfg.json) {
     std::printf(
         "{\"label\":\"%s\",\"scenario\":\"%s\",\"size\":%d,\"msgs\":%lld,\"pubs\":%d,"
         "\"subs\":%d,\"elapsed_s\":%.6f,\"msgs_per_s\":%.1f,\"mb_per_s\":%.3f,"
         "\"expected\":%lld,\"received\":%lld,\"lost\":%lld,\"duplicated\":%lld,"
         "\"p50_us\":%.2f,\"p90_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%.2f,"
-        "\"rss_before_bytes\":%lld,\"rss_after_bytes\":%lld,\"ok\":%s}\n",
+        "\"rss_before_bytes\":%lld,\"rss_after_bytes\":%lld,\"errors\":%lld,"
+        "\"server_cpu_s\":%.3f,\"bench_cpu_s\":%.3f,\"ok\":%s}\n",
         cfg.label.c_str(), cfg.scenario.c_str(), cfg.size, static_cast<long long>(r.sent), cfg.pubs,
         cfg.subs, r.elapsed_s, rate, mbps, static_cast<long long>(r.expected),
         static_cast<long long>(r.received), static_cast<long long>(r.lost),
         static_cast<long long>(r.duplicated), r.latency.Quantile(0.5) / 1e3,
         r.latency.Quantile(0.9) / 1e3, r.latency.Quantile(0.99) / 1e3,
         r.latency.Quantile(0.999) / 1e3, static_cast<long long>(r.rss_before_bytes),
-        static_cast<long long>(r.rss_after_bytes), ok ? "true" : "false");
+        static_cast<long long>(r.rss_after_bytes), static_cast<long long>(r.errors), r.server_cpu_s,
+        r.bench_cpu_s, ok ? "true" : "false");
   } else {
     std::printf(
         "%-10s size=%-6d msgs=%-9lld %10.0f msgs/s %9.2f MB/s  expected=%lld "
-        "received=%lld lost=%lld dup=%lld%s\n",
+        "received=%lld lost=%lld dup=%lld errors=%lld%s\n",
         cfg.scenario.c_str(), cfg.size, static_cast<long long>(r.sent), rate, mbps,
         static_cast<long long>(r.expected), static_cast<long long>(r.received),
         static_cast<long long>(r.lost), static_cast<long long>(r.duplicated),
-        ok ? "" : "  COUNTS WRONG");
+        static_cast<long long>(r.errors), ok ? "" : "  COUNTS WRONG");
     if (r.latency.count() > 0) {
       std::printf("           latency p50=%.1fus p90=%.1fus p99=%.1fus p99.9=%.1fus\n",
                   r.latency.Quantile(0.5) / 1e3, r.latency.Quantile(0.9) / 1e3,
                   r.latency.Quantile(0.99) / 1e3, r.latency.Quantile(0.999) / 1e3);
+    }
+    if (r.elapsed_s > 0) {
+      std::printf("           cpu: server %.2fs (%.0f%% of one core), bench %.2fs (%.0f%%)\n",
+                  r.server_cpu_s, 100 * r.server_cpu_s / r.elapsed_s, r.bench_cpu_s,
+                  100 * r.bench_cpu_s / r.elapsed_s);
     }
     if (r.rss_after_bytes > 0) {
       std::printf("           server rss before=%.1f MiB after=%.1f MiB\n",
@@ -447,10 +555,11 @@ constexpr char kUsage[] =
     "  --subs N            subscribers for fanout, members for queue (1)\n"
     "  --subjects N        subscriptions for the subjects scenario (10000)\n"
     "  --conns N           idle connections for the conns scenario (10000)\n"
-    "  --server-pid PID    read the server's RSS from /proc (subjects, conns)\n"
+    "  --warmup N          unrecorded round trips before reqrep measures (1000)\n"
+    "  --server-pid PID    read the server's RSS and CPU time from /proc\n"
     "  --label L           label copied into the JSON line\n"
     "  --json              one JSON line instead of the table\n"
-    "Exit status is 1 when any message was lost or duplicated.\n";
+    "Exit status is 1 when any message was lost or duplicated, or the server sent -ERR.\n";
 
 bool ParseFlags(int argc, char** argv, Config* cfg) {
   for (int i = 1; i < argc; ++i) {
@@ -480,6 +589,8 @@ bool ParseFlags(int argc, char** argv, Config* cfg) {
       ok = value(&cfg->subjects);
     } else if (a == "--conns") {
       ok = value(&cfg->conns);
+    } else if (a == "--warmup") {
+      ok = value(&cfg->warmup);
     } else if (a == "--server-pid") {
       ok = value(&cfg->server_pid);
     } else if (a == "--json") {
@@ -489,7 +600,8 @@ bool ParseFlags(int argc, char** argv, Config* cfg) {
     }
     if (!ok) return false;
   }
-  return cfg->msgs > 0 && cfg->size >= 0 && cfg->pubs > 0 && cfg->subs > 0 && cfg->subjects > 0;
+  return cfg->msgs > 0 && cfg->warmup >= 0 && cfg->size >= 0 && cfg->pubs > 0 && cfg->subs > 0 &&
+         cfg->subjects > 0;
 }
 
 }  // namespace
@@ -516,5 +628,5 @@ int main(int argc, char** argv) {
     return 2;
   }
   na::bench::Report(cfg, r);
-  return (r.lost == 0 && r.duplicated == 0 && r.received >= r.expected) ? 0 : 1;
+  return na::bench::CountsOk(r) ? 0 : 1;
 }
