@@ -129,10 +129,15 @@ void Die(const absl::Status& st, const char* what) {
   std::exit(2);
 }
 
-// Tracks, per publisher, the next sequence a receiver expects.
+// Tracks, per publisher, the next sequence a receiver expects. A plain subscriber must see every
+// sequence once, in order: a gap is loss, an old sequence a duplicate. Members of a queue group
+// share a `seen` bitmap instead (each message must reach exactly one member) and each member must
+// still see its share in publish order.
 class SeqTracker {
  public:
-  explicit SeqTracker(int pubs) : next_(static_cast<size_t>(pubs), 0) {}
+  // `seen`, when set, is shared by the group and sized pubs * per_pub.
+  SeqTracker(int pubs, std::vector<uint8_t>* seen = nullptr, int64_t per_pub = 0)
+      : next_(static_cast<size_t>(pubs), 0), seen_(seen), per_pub_(per_pub) {}
   void Saw(absl::string_view payload, Result* r) {
     ++count_;
     if (payload.size() < 12) return;
@@ -142,6 +147,18 @@ class SeqTracker {
     std::memcpy(&seq, payload.data() + 4, 8);
     if (pub >= next_.size()) return;
     uint64_t& next = next_[pub];
+    if (seen_ != nullptr) {
+      if (seq >= static_cast<uint64_t>(per_pub_)) {
+        ++r->duplicated;  // a sequence nobody sent
+        return;
+      }
+      uint8_t& bit = (*seen_)[pub * static_cast<uint64_t>(per_pub_) + seq];
+      if (bit != 0) ++r->duplicated;
+      bit = 1;
+      if (seq + 1 < next) ++r->reordered;
+      next = seq + 1;
+      return;
+    }
     if (seq == next) {
       ++next;
     } else if (seq > next) {
@@ -155,6 +172,8 @@ class SeqTracker {
 
  private:
   std::vector<uint64_t> next_;
+  std::vector<uint8_t>* seen_;
+  int64_t per_pub_;
   int64_t count_ = 0;
 };
 
@@ -309,8 +328,11 @@ Result RunFlow(const Config& cfg) {
 
   std::atomic<int64_t> progress{0};
   std::atomic<int64_t> published{0};
+  std::vector<uint8_t> group_seen(queue && cfg.size >= 12 ? static_cast<size_t>(total) : 0);
   std::vector<SeqTracker> trackers;
-  for (int i = 0; i < subs; ++i) trackers.emplace_back(pubs);
+  for (int i = 0; i < subs; ++i) {
+    trackers.emplace_back(pubs, queue && cfg.size >= 12 ? &group_seen : nullptr, per_pub);
+  }
   std::vector<Result> sub_results(static_cast<size_t>(subs));
 
   const CpuMark before = MarkCpu(cfg);
@@ -337,6 +359,7 @@ Result RunFlow(const Config& cfg) {
   for (int i = 0; i < subs; ++i) {
     r.received += trackers[static_cast<size_t>(i)].count();
     r.duplicated += sub_results[static_cast<size_t>(i)].duplicated;
+    r.reordered += sub_results[static_cast<size_t>(i)].reordered;
     r.lost += sub_results[static_cast<size_t>(i)].lost;
   }
   for (const auto& c : sub_conns) r.errors += c->errors();
@@ -495,7 +518,8 @@ Result RunIdleConnections(const Config& cfg) {
 }
 
 bool CountsOk(const Result& r) {
-  return r.lost == 0 && r.duplicated == 0 && r.errors == 0 && r.received >= r.expected;
+  return r.lost == 0 && r.duplicated == 0 && r.reordered == 0 && r.errors == 0 &&
+         r.received >= r.expected;
 }
 
 void Report(const Config& cfg, const Result& r) {
@@ -507,31 +531,33 @@ void Report(const Config& cfg, const Result& r) {
         "{\"label\":\"%s\",\"scenario\":\"%s\",\"size\":%d,\"msgs\":%lld,\"pubs\":%d,"
         "\"subs\":%d,\"elapsed_s\":%.6f,\"msgs_per_s\":%.1f,\"mb_per_s\":%.3f,"
         "\"expected\":%lld,\"received\":%lld,\"lost\":%lld,\"duplicated\":%lld,"
+        "\"reordered\":%lld,"
         "\"p50_us\":%.2f,\"p90_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%.2f,"
         "\"rss_before_bytes\":%lld,\"rss_after_bytes\":%lld,\"errors\":%lld,"
         "\"server_cpu_s\":%.3f,\"bench_cpu_s\":%.3f,\"ok\":%s}\n",
         cfg.label.c_str(), cfg.scenario.c_str(), cfg.size, static_cast<long long>(r.sent), cfg.pubs,
         cfg.subs, r.elapsed_s, rate, mbps, static_cast<long long>(r.expected),
         static_cast<long long>(r.received), static_cast<long long>(r.lost),
-        static_cast<long long>(r.duplicated), r.latency.Quantile(0.5) / 1e3,
-        r.latency.Quantile(0.9) / 1e3, r.latency.Quantile(0.99) / 1e3,
-        r.latency.Quantile(0.999) / 1e3, static_cast<long long>(r.rss_before_bytes),
-        static_cast<long long>(r.rss_after_bytes), static_cast<long long>(r.errors), r.server_cpu_s,
-        r.bench_cpu_s, ok ? "true" : "false");
+        static_cast<long long>(r.duplicated), static_cast<long long>(r.reordered),
+        r.latency.Quantile(0.5) / 1e3, r.latency.Quantile(0.9) / 1e3,
+        r.latency.Quantile(0.99) / 1e3, r.latency.Quantile(0.999) / 1e3,
+        static_cast<long long>(r.rss_before_bytes), static_cast<long long>(r.rss_after_bytes),
+        static_cast<long long>(r.errors), r.server_cpu_s, r.bench_cpu_s, ok ? "true" : "false");
   } else {
     std::printf(
         "%-10s size=%-6d msgs=%-9lld %10.0f msgs/s %9.2f MB/s  expected=%lld "
-        "received=%lld lost=%lld dup=%lld errors=%lld%s\n",
+        "received=%lld lost=%lld dup=%lld reordered=%lld errors=%lld%s\n",
         cfg.scenario.c_str(), cfg.size, static_cast<long long>(r.sent), rate, mbps,
         static_cast<long long>(r.expected), static_cast<long long>(r.received),
         static_cast<long long>(r.lost), static_cast<long long>(r.duplicated),
-        static_cast<long long>(r.errors), ok ? "" : "  COUNTS WRONG");
+        static_cast<long long>(r.reordered), static_cast<long long>(r.errors),
+        ok ? "" : "  COUNTS WRONG");
     if (r.latency.count() > 0) {
       std::printf("           latency p50=%.1fus p90=%.1fus p99=%.1fus p99.9=%.1fus\n",
                   r.latency.Quantile(0.5) / 1e3, r.latency.Quantile(0.9) / 1e3,
                   r.latency.Quantile(0.99) / 1e3, r.latency.Quantile(0.999) / 1e3);
     }
-    if (r.elapsed_s > 0) {
+    if (r.elapsed_s > 0 && r.server_cpu_s >= 0) {
       std::printf("           cpu: server %.2fs (%.0f%% of one core), bench %.2fs (%.0f%%)\n",
                   r.server_cpu_s, 100 * r.server_cpu_s / r.elapsed_s, r.bench_cpu_s,
                   100 * r.bench_cpu_s / r.elapsed_s);

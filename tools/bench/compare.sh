@@ -68,20 +68,22 @@ port_a=$((20000 + RANDOM % 20000))
 port_b=$((port_a + 1))
 
 if [ "$quick" = 1 ]; then
-  n_small=20000; n_big=5000; n_req=2000; n_subj=2000; n_conns=200; n_subs=5000
+  n_small=20000; n_big=5000; n_req=2000; n_warm=100; n_subj=2000; n_conns=200; n_subs=5000
 else
-  n_small=2000000; n_big=300000; n_req=20000; n_subj=100000; n_conns=10000; n_subs=100000
+  # Large enough that every run lasts about a second or more on both servers.
+  n_small=5000000; n_big=1000000; n_req=20000; n_warm=2000; n_subj=100000; n_conns=10000
+  n_subs=100000
 fi
 
 # scenario name | bench args
 scenarios=(
-  "pub_16|--scenario pub --size 16 --msgs $n_small"
+  "pub_16|--scenario pub --size 16 --msgs $((n_small * 2))"
   "pubsub_16|--scenario pubsub --size 16 --msgs $n_small"
   "pubsub_1k|--scenario pubsub --size 1024 --msgs $n_big"
   "fanout_10|--scenario fanout --subs 10 --size 16 --msgs $((n_small / 10))"
   "fanin_4|--scenario fanin --pubs 4 --size 16 --msgs $n_small"
   "queue_5|--scenario queue --subs 5 --size 16 --msgs $n_small"
-  "reqrep_16|--scenario reqrep --size 16 --msgs $n_req"
+  "reqrep_16|--scenario reqrep --size 16 --msgs $n_req --warmup $n_warm"
   "subjects_100k|--scenario subjects --subjects $n_subj --size 16 --msgs $((n_small / 4))"
 )
 
@@ -103,6 +105,7 @@ echo "machine: $(nproc) cores, $(uname -sr), $(grep -m1 'model name' /proc/cpuin
 echo "natrium: $natrium"
 echo "nats-server: $($nats --version 2>&1 | head -1)"
 echo "rounds: $rounds (A B alternating), server pin: ${server_pin:-none}, bench pin: ${bench_pin:-none}"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Memory first, each on a fresh pair of servers.
 for mem in "conns_10k|--scenario conns --conns $n_conns" "subs_100k|--scenario subjects --subjects $n_subs --msgs 1"; do
@@ -129,6 +132,7 @@ for sc in "${scenarios[@]}"; do
   done
 done
 
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$results" "$out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
@@ -138,9 +142,15 @@ for r in rows:
     by.setdefault(label, {}).setdefault(server, []).append(r)
 def med(rs, key):
     return statistics.median(r[key] for r in rs)
+def cpu(rs):
+    # Median server CPU-seconds per second of run and bench CPU share: which side bounded it.
+    srv = statistics.median(r["server_cpu_s"] / r["elapsed_s"] for r in rs if r["elapsed_s"] > 0)
+    gen = statistics.median(r["bench_cpu_s"] / r["elapsed_s"] for r in rs if r["elapsed_s"] > 0)
+    return srv, gen
 lines = []
-lines.append("| scenario | metric | natrium | nats-server | ratio natrium/nats | counts ok |")
-lines.append("|---|---|---|---|---|---|")
+lines.append("| scenario | metric | natrium | nats-server | ratio natrium/nats | counts ok "
+             "| server CPU per msg, ratio | CPU use natrium (server/bench) | CPU use nats (server/bench) |")
+lines.append("|---|---|---|---|---|---|---|---|---|")
 for label, servers in by.items():
     a, b = servers.get("natrium", []), servers.get("nats", [])
     if not a or not b:
@@ -154,10 +164,22 @@ for label, servers in by.items():
         metrics = [("p50 us", "p50_us", 1), ("p99 us", "p99_us", 1), ("p99.9 us", "p999_us", 1)]
     else:
         metrics = [("msgs/s", "msgs_per_s", 1)]
-    for name, key, scale in metrics:
+    extra = "| | | |"
+    if not label.startswith(("conns", "subs_")):
+        # Server CPU-seconds per message, natrium over nats: the figure that load on the
+        # machine disturbs least (a busy box slows both servers' clocks, not their work).
+        ca = med(a, "server_cpu_s") / max(a[0]["msgs"], 1)
+        cb = med(b, "server_cpu_s") / max(b[0]["msgs"], 1)
+        sa, ga = cpu(a)
+        sb, gb = cpu(b)
+        cr = ca / cb if cb > 0 else float("nan")
+        extra = f"| {cr:.2f} | {sa:.0%} / {ga:.0%} | {sb:.0%} / {gb:.0%} |"
+    for i, (name, key, scale) in enumerate(metrics):
         va, vb = med(a, key) * scale, med(b, key) * scale
         ratio = va / vb if vb else float("nan")
-        lines.append(f"| {label} | {name} | {va:,.1f} | {vb:,.1f} | {ratio:.2f} | {'yes' if ok else 'NO'} |")
+        tail = extra if i == 0 else "| | | |"
+        lines.append(f"| {label} | {name} | {va:,.1f} | {vb:,.1f} | {ratio:.2f} | "
+                     f"{'yes' if ok else 'NO'} {tail}")
 text = "\n".join(lines)
 print(text)
 if len(sys.argv) > 2 and sys.argv[2]:
