@@ -86,6 +86,8 @@ FaultPlan FaultPlan::Draw(Mode mode, Prng& prng) {
   if (prng.Chance(1, 4)) p.oversize_per_10k_pubs = 0;
   if (prng.Chance(1, 4)) p.tail_latency_per_mille = 0;
 
+  p.disable_sublist_cache = prng.Chance(1, 2);
+
   if (mode == Mode::kLite) {
     p.wan = false;
     p.latency_min_ns = 100'000;
@@ -113,7 +115,7 @@ std::string FaultPlan::Describe() const {
       "clock_offset_max=%dms timer_late_max=%dms\n"
       "  clients: slow=%d%%(max %dms) flaky=%d%% oversize=%d/10k window=%dB\n"
       "  knobs:   max_payload=%d max_pending=%d write_deadline=%dms ping_interval=%dms "
-      "ping_max=%d",
+      "ping_max=%d sublist_cache=%s",
       wan ? "wan" : "lan", latency_min_ns / 1000, latency_max_ns / 1000, tail_latency_per_mille,
       reset_per_million_writes, dial_fail_percent, clog_per_mille_per_tick,
       clog_max_ns / kMillisecond, partition_per_mille_per_tick, partition_max_ns / kMillisecond,
@@ -122,7 +124,7 @@ std::string FaultPlan::Describe() const {
       clock_offset_max_ns / kMillisecond, timer_late_max_ns / kMillisecond, slow_client_percent,
       slow_max_ns / kMillisecond, flaky_client_percent, oversize_per_10k_pubs, socket_window_bytes,
       max_payload_bytes, max_pending_bytes, write_deadline_ns / kMillisecond,
-      ping_interval_ns / kMillisecond, ping_max);
+      ping_interval_ns / kMillisecond, ping_max, disable_sublist_cache ? "off" : "on");
 }
 
 }  // namespace na::sim

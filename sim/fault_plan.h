@@ -62,6 +62,7 @@ struct FaultPlan {
   int64_t write_deadline_ns = 0;
   int64_t ping_interval_ns = 0;
   int ping_max = 0;
+  bool disable_sublist_cache = false;  // both match paths of the sublist get exercised
 
   static FaultPlan Draw(Mode mode, Prng& prng);
   // One line per group, "key=value" pairs, for the run header.

@@ -49,6 +49,7 @@ World::World(WorldOptions options)
     node_options.write_deadline_ns = plan_.write_deadline_ns;
     node_options.ping_interval_ns = plan_.ping_interval_ns;
     node_options.ping_max = plan_.ping_max;
+    node_options.disable_sublist_cache = plan_.disable_sublist_cache;
     const int64_t offset =
         plan_.clock_offset_max_ns > 0
             ? topology_.Between(-plan_.clock_offset_max_ns, plan_.clock_offset_max_ns)
