@@ -158,6 +158,11 @@ struct Sublist::Impl {
   uint64_t cache_sequence = 0;
   MatchResult scratch;      // the result when it is not cached
   const MatchResult empty;  // the result for subjects that cannot match anything
+  // The cached result of the last subject matched: a publisher usually sends the same subject
+  // many times in a row, and comparing it beats hashing it. Any change to the cache (insert,
+  // erase, rehash) drops the memo, since it points into the cache's storage.
+  std::string memo_subject;
+  const MatchResult* memo_result = nullptr;
 
   uint64_t inserts = 0;
   uint64_t removes = 0;
@@ -166,6 +171,7 @@ struct Sublist::Impl {
 };
 
 void Sublist::Impl::InvalidateCache(absl::string_view filter, bool filter_is_literal) {
+  memo_result = nullptr;
   if (cache.empty()) return;
   if (filter_is_literal) {
     cache.erase(filter);
@@ -183,6 +189,7 @@ void Sublist::Impl::InvalidateCache(absl::string_view filter, bool filter_is_lit
 }
 
 void Sublist::Impl::SweepCache() {
+  memo_result = nullptr;
   std::vector<uint64_t> sequences;
   sequences.reserve(cache.size());
   for (const auto& [subject, entry] : cache) sequences.push_back(entry.sequence);
@@ -304,10 +311,16 @@ absl::Status Sublist::Remove(Subscription* sub) {
 const MatchResult& Sublist::Match(absl::string_view subject) {
   Impl& impl = *impl_;
   ++impl.matches;
+  if (impl.memo_result != nullptr && subject == impl.memo_subject) {
+    ++impl.cache_hits;
+    return *impl.memo_result;
+  }
   if (impl.cache_enabled) {
     auto it = impl.cache.find(subject);
     if (it != impl.cache.end()) {
       ++impl.cache_hits;
+      impl.memo_subject.assign(subject.data(), subject.size());
+      impl.memo_result = &it->second.result;
       return it->second.result;
     }
   }
@@ -322,6 +335,8 @@ const MatchResult& Sublist::Match(absl::string_view subject) {
     CacheEntry& entry = impl.cache[subject];
     entry.sequence = impl.cache_sequence++;
     MatchLevel(&impl.root, tokens, &entry.result);
+    impl.memo_subject.assign(subject.data(), subject.size());
+    impl.memo_result = &entry.result;
     return entry.result;
   }
   impl.scratch.plain.clear();

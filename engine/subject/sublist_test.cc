@@ -201,6 +201,22 @@ TEST_P(SublistTest, CacheSeesInsertsAndRemoves) {
   EXPECT_THAT(PlainSids("foo.baz"), IsEmpty());
 }
 
+TEST_P(SublistTest, RepeatedSubjectSeesInsertsAndRemoves) {
+  // A publisher repeats one subject; interest changes between its messages must show at once.
+  EXPECT_THAT(PlainSids("foo.bar"), IsEmpty());
+  EXPECT_THAT(PlainSids("foo.bar"), IsEmpty());
+  Subscription* star = Add("foo.*");
+  EXPECT_THAT(PlainSids("foo.bar"), ElementsAre("1"));
+  EXPECT_THAT(PlainSids("foo.bar"), ElementsAre("1"));
+  Add("foo.baz");
+  EXPECT_THAT(PlainSids("foo.bar"), ElementsAre("1"));
+  Add("foo.bar");
+  EXPECT_THAT(PlainSids("foo.bar"), ElementsAre("3", "1"));
+  ASSERT_TRUE(sublist_.Remove(star).ok());
+  EXPECT_THAT(PlainSids("foo.bar"), ElementsAre("3"));
+  EXPECT_THAT(PlainSids("foo.bar"), ElementsAre("3"));
+}
+
 TEST_P(SublistTest, StatsCountOperations) {
   Subscription* a = Add("foo");
   Add("foo");
@@ -256,6 +272,21 @@ TEST(SublistCacheTest, CacheIsBoundedAndHitsAreServedFromIt) {
   const uint64_t hits_before = sublist.Stats().cache_hits;
   EXPECT_THAT(sublist.Match("s.4999").plain, ElementsAre(&sub));
   EXPECT_EQ(sublist.Stats().cache_hits, hits_before + 1);
+}
+
+TEST(SublistCacheTest, RepeatsSurviveCacheGrowthAndSweeps) {
+  // Each new subject grows the cache (rehashing it) or sweeps it; a subject matched before and
+  // after must still get its own result.
+  Sublist sublist;
+  Subscription zero, rest;
+  zero.subject = "s.0";
+  rest.subject = "s.*";
+  ASSERT_TRUE(sublist.Insert(&zero).ok());
+  ASSERT_TRUE(sublist.Insert(&rest).ok());
+  for (int i = 1; i < 3000; ++i) {
+    ASSERT_THAT(sublist.Match("s.0").plain, ElementsAre(&zero, &rest)) << i;
+    ASSERT_THAT(sublist.Match("s." + std::to_string(i)).plain, ElementsAre(&rest)) << i;
+  }
 }
 
 TEST(SublistCacheTest, InvalidationIsPrecise) {
