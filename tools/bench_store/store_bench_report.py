@@ -3,11 +3,11 @@
 
 1. Prints the device's limits (tools/bench_store/disk_limits.sh: fsync latency for 128 B and
    4 KiB writes, sequential write bandwidth).
-2. Runs store_benchmark's synced-append cases (batch 1/16/256 x 128 B/4 KiB). Each store case runs
-   right after BM_RawSyncedAppend with the same bytes (write + fdatasync on a plain file in the
-   same directory), three repetitions each, medians kept. The fraction is the store's synced
-   batches per second over the raw file's: the share of the physical limit the store reaches at
-   that moment on that device, which matters on a shared, noisy disk.
+2. Runs store_benchmark's BM_AppendVsRaw (batch 1/16/256 x 128 B/4 KiB): every iteration writes
+   the batch's bytes to a plain file with fdatasync (the physical limit) and then appends the
+   batch to the store with one Sync, timing each. The fraction is raw time over store time: the
+   share of the physical limit the store reaches in the same moments on the same device, which
+   matters on a shared, noisy disk.
 3. Runs BM_Reopen/1000000 (time to open a store of 1,000,000 messages and recover its state).
 
 usage: store_bench_report.py BENCHMARK_BINARY [DIR] [--quick]
@@ -36,34 +36,24 @@ def main():
     print(subprocess.run(["sh", os.path.join(here, "disk_limits.sh"), directory], check=True,
                          capture_output=True, text=True).stdout, end="")
 
-    reps = "1" if quick else "3"
-    results = run_bench(binary, directory, "BM_(Raw)?(SyncedAppend|AppendSynced)",
-                        ["--benchmark_repetitions=" + reps,
-                         "--benchmark_report_aggregates_only=" + ("false" if quick else "true")])
-    table = {}
+    results = run_bench(binary, directory, "BM_AppendVsRaw",
+                        ["--benchmark_min_time=1"] if quick else [])
+    print("\nsynced appends, store and raw (write+fdatasync of the same bytes) alternating")
+    print("%-14s %11s %9s %9s | %10s | %8s" % ("case", "msgs/s", "MB/s", "syncs/s",
+                                               "raw syncs/s", "fraction"))
     for b in results:
-        if not quick and b.get("aggregate_name") != "median":
+        m = re.match(r"BM_AppendVsRaw/batch:(\d+)/bytes:(\d+)", b["name"])
+        if not m:
             continue
-        m = re.match(r"BM_(RawSyncedAppend|AppendSynced)/batch:(\d+)/bytes:(\d+)", b["name"])
-        if m:
-            table[(m.group(1), int(m.group(2)), int(m.group(3)))] = b
-    print("\nsynced appends (median of %s runs; raw = write+fdatasync of the same bytes)" % reps)
-    print("%-18s %11s %9s %9s | %9s %9s | %8s" % ("case", "msgs/s", "MB/s", "syncs/s",
-                                                  "raw syncs", "raw MB/s", "fraction"))
-    for batch in (1, 16, 256):
-        for size in (128, 4096):
-            store = table.get(("AppendSynced", batch, size))
-            raw = table.get(("RawSyncedAppend", batch, size))
-            if store is None or raw is None:
-                continue
-            print("%-18s %11.0f %9.2f %9.0f | %9.0f %9.2f | %7.1f%%" % (
-                "%d x %d B" % (batch, size), store["items_per_second"],
-                store["bytes_per_second"] / 1e6, store["syncs_per_s"], raw["syncs_per_s"],
-                raw["bytes_per_second"] / 1e6, 100.0 * store["syncs_per_s"] / raw["syncs_per_s"]))
+        print("%-14s %11.0f %9.2f %9.0f | %10.0f | %7.1f%%" % (
+            "%s x %s B" % (m.group(1), m.group(2)), b["store_msgs_per_s"], b["store_MB_per_s"],
+            b["store_syncs_per_s"], b["raw_syncs_per_s"], 100.0 * b["fraction"]))
     if not quick:
-        for b in run_bench(binary, directory, "BM_Reopen/1000000", []):
-            print("\nreopen of a %d-message store: %.1f ms (mean of %d)" % (
-                int(b["messages"]), b["real_time"], b["iterations"]))
+        for b in run_bench(binary, directory, "BM_Reopen(AfterCrash)?/1000000", []):
+            print("%s of a %d-message store: %.1f ms (mean of %d)" % (
+                "reopen after a crash (WAL replay)" if "Crash" in b["name"] else
+                "\nreopen after a clean close", int(b["messages"]), b["real_time"],
+                b["iterations"]))
 
 
 if __name__ == "__main__":

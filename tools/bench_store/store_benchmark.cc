@@ -2,17 +2,21 @@
 //
 //   BM_AppendSynced/<batch>/<payload bytes>   one Append of `batch` messages + one Sync, repeated
 //   BM_RawSyncedAppend/<batch>/<bytes>        the same bytes written to a plain file + fdatasync
+//   BM_AppendVsRaw/<batch>/<bytes>            both alternating in one loop; fraction = raw/store
 //   BM_SequentialRead                         LoadNextMessage over 100k stored messages
 //   BM_LastBySubject                          LoadLastMessage on one of 1000 subjects
 //   BM_Purge                                  purge of 10k messages + Sync
 //   BM_Reopen/<messages>                      open + state recovery of a store of that size
+//   BM_ReopenAfterCrash/<messages>            the same after the filler exited without closing
 //
 // Stores live under $NA_BENCH_DIR (default ./natrium-store-bench), which must be on the device
 // whose limits tools/bench_store/disk_limits.sh measured; store_bench_report.sh runs both and
 // prints the append results as fractions of the fsync limit.
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -143,6 +147,61 @@ void BM_AppendSynced(benchmark::State& state, size_t batch, size_t payload_bytes
   state.counters["syncs_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
+// Store and raw side by side in one loop: each iteration does one raw write+fdatasync of the
+// batch's bytes and then one store Append+Sync of the batch, timing each. On a disk whose speed
+// drifts from second to second this gives the fairest fraction: both see the same moments.
+void BM_AppendVsRaw(benchmark::State& state, size_t batch, size_t payload_bytes) {
+  auto s = OpenFresh(absl::StrCat("vs-", batch, "-", payload_bytes));
+  Check(s->CreateStream(1, Config("bench")), "create");
+  Check(s->Sync(), "sync");
+  const std::string path = BenchDir(absl::StrCat("vs-raw-", batch, "-", payload_bytes));
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    state.SkipWithError("cannot create the raw file");
+    return;
+  }
+  const std::string payload(payload_bytes, 'p');
+  const std::string raw(batch * payload_bytes, 'r');
+  std::vector<store::Message> messages(batch);
+  for (store::Message& m : messages) {
+    m.subject = "bench.subject";
+    m.payload = payload;
+  }
+  std::vector<store::AppendResult> results;
+  int64_t ts = 0;
+  double raw_s = 0;
+  double store_s = 0;
+  off_t size = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (::write(fd, raw.data(), raw.size()) != static_cast<ssize_t>(raw.size()) ||
+        ::fdatasync(fd) != 0) {
+      state.SkipWithError("write/fdatasync failed");
+      break;
+    }
+    const auto t1 = std::chrono::steady_clock::now();
+    for (store::Message& m : messages) m.timestamp_ns = ++ts;
+    Check(s->Append(1, messages, &results), "append");
+    Check(s->Sync(), "sync");
+    const auto t2 = std::chrono::steady_clock::now();
+    raw_s += std::chrono::duration<double>(t1 - t0).count();
+    store_s += std::chrono::duration<double>(t2 - t1).count();
+    size += static_cast<off_t>(raw.size());
+    if (size > (64 << 20)) {
+      if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0) state.SkipWithError("roll");
+      size = 0;
+    }
+  }
+  ::close(fd);
+  ::unlink(path.c_str());
+  const double n = static_cast<double>(state.iterations());
+  state.counters["store_msgs_per_s"] = n * static_cast<double>(batch) / store_s;
+  state.counters["store_MB_per_s"] = n * static_cast<double>(batch * payload_bytes) / store_s / 1e6;
+  state.counters["store_syncs_per_s"] = n / store_s;
+  state.counters["raw_syncs_per_s"] = n / raw_s;
+  state.counters["fraction"] = raw_s / store_s;
+}
+
 // Each store case right after its raw baseline, so a report can divide one by the other.
 void RegisterAppendCases() {
   for (size_t batch : {1, 16, 256}) {
@@ -156,6 +215,10 @@ void RegisterAppendCases() {
                                    bytes)
           ->UseRealTime()
           ->MinTime(1.0);
+      benchmark::RegisterBenchmark(("BM_AppendVsRaw" + suffix).c_str(), BM_AppendVsRaw, batch,
+                                   bytes)
+          ->UseRealTime()
+          ->MinTime(3.0);
     }
   }
 }
@@ -248,6 +311,47 @@ BENCHMARK(BM_Reopen)
     ->Arg(1000000)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
+    ->UseRealTime();
+
+// The time to open a store after a crash: a child process fills it (synced batches of 1000) and
+// exits without closing it, so the unflushed tail is replayed from the WAL on open, as after a
+// power cut or kill -9. One iteration: a second open would find the replay already flushed.
+void BM_ReopenAfterCrash(benchmark::State& state) {
+  const uint64_t messages = static_cast<uint64_t>(state.range(0));
+  const std::string name = absl::StrCat("crash-reopen-", messages);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    auto s = OpenFresh(name);
+    Check(s->CreateStream(1, Config("bench")), "create");
+    Fill(*s, 1, messages, 128, 1000, 100);
+    ::_exit(0);  // no destructor: nothing flushed or closed
+  }
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
+    state.SkipWithError("the filling child failed");
+    return;
+  }
+  rk::RocksLogStoreOptions options;
+  options.path = BenchDir(name);
+  uint64_t recovered = 0;
+  for (auto _ : state) {
+    auto s = rk::RocksLogStore::Open(options);
+    Check(s.status(), "reopen");
+    auto st = (*s)->GetStreamState(1, store::StateOptions());
+    Check(st.status(), "state");
+    recovered = st->msgs;
+    state.PauseTiming();
+    s->reset();
+    state.ResumeTiming();
+  }
+  if (recovered != messages) state.SkipWithError("recovered a different message count");
+  state.counters["messages"] = static_cast<double>(recovered);
+}
+BENCHMARK(BM_ReopenAfterCrash)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
     ->UseRealTime();
 
 }  // namespace
