@@ -23,31 +23,36 @@ bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 // were, capped at kFieldsMax + 1 so that "too many" is still visible.
 constexpr int kFieldsMax = 4;
 
+// Separator classes by byte: 1 for space and tab, 2 for '\r' and '\n'.
+struct SeparatorTable {
+  uint8_t kind[256] = {};
+  constexpr SeparatorTable() {
+    kind[static_cast<uint8_t>(' ')] = 1;
+    kind[static_cast<uint8_t>('\t')] = 1;
+    kind[static_cast<uint8_t>('\r')] = 2;
+    kind[static_cast<uint8_t>('\n')] = 2;
+  }
+};
+constexpr SeparatorTable kSeparators;
+
+// One table load per byte: this runs over every PUB line.
 int SplitFields(absl::string_view line, bool line_breaks_separate,
                 absl::string_view (&fields)[kFieldsMax]) {
+  const uint8_t mask = line_breaks_separate ? 3 : 1;
+  const auto is_separator = [&](char c) {
+    return (kSeparators.kind[static_cast<uint8_t>(c)] & mask) != 0;
+  };
+  const char* p = line.data();
+  const char* const end = p + line.size();
   int count = 0;
-  size_t start = 0;
-  bool in_field = false;
-  for (size_t i = 0; i <= line.size(); ++i) {
-    bool separator = true;
-    if (i < line.size()) {
-      const char c = line[i];
-      separator = IsSpace(c) || (line_breaks_separate && (c == '\r' || c == '\n'));
-    }
-    if (!separator) {
-      if (!in_field) {
-        in_field = true;
-        start = i;
-      }
-      continue;
-    }
-    if (in_field) {
-      in_field = false;
-      if (count == kFieldsMax) return kFieldsMax + 1;
-      fields[count++] = line.substr(start, i - start);
-    }
+  for (;;) {
+    while (p < end && is_separator(*p)) ++p;
+    if (p == end) return count;
+    const char* const start = p;
+    while (p < end && !is_separator(*p)) ++p;
+    if (count == kFieldsMax) return kFieldsMax + 1;
+    fields[count++] = absl::string_view(start, static_cast<size_t>(p - start));
   }
-  return count;
 }
 
 // After an operation, buffers above this capacity are released rather than kept for the next
@@ -289,17 +294,18 @@ ParseError ClientParser::Feed(absl::string_view bytes, ClientOpHandler& handler)
         const size_t available = n - i;
         const size_t needed = static_cast<size_t>(payload_needed_);
         if (!payload_is_split_ && available >= needed) {
-          payload_view_ = absl::string_view(p + i, needed);
+          const absl::string_view payload(p + i, needed);
           i += needed;
           payload_needed_ = 0;
           if (n - i >= 2 && p[i] == '\r' && p[i + 1] == '\n') {
             // The terminator is here too: finish without the two byte-wise states.
             i += 2;
-            if (const ParseError error = FinishPub(handler); error != ParseError::kNone) {
+            if (const ParseError error = FinishPub(handler, payload); error != ParseError::kNone) {
               return error;
             }
             break;
           }
+          payload_view_ = payload;
           state_ = State::kPayloadEndCr;
           break;
         }
@@ -525,8 +531,12 @@ ParseError ClientParser::DispatchPubLine(absl::string_view line, ClientOpHandler
 }
 
 ParseError ClientParser::FinishPub(ClientOpHandler& handler) {
-  pending_pub_.payload = payload_is_split_ ? absl::string_view(payload_buf_) : payload_view_;
-  NA_CHECK_EQ(static_cast<int64_t>(pending_pub_.payload.size()), pending_pub_.total_bytes);
+  return FinishPub(handler, payload_is_split_ ? absl::string_view(payload_buf_) : payload_view_);
+}
+
+ParseError ClientParser::FinishPub(ClientOpHandler& handler, absl::string_view payload) {
+  pending_pub_.payload = payload;
+  NA_CHECK_EQ(static_cast<int64_t>(payload.size()), pending_pub_.total_bytes);
   state_ = State::kOpStart;
   const Next next = handler.OnPub(pending_pub_);
   pending_pub_ = PubOp();

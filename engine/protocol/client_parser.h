@@ -142,6 +142,7 @@ class ClientParser {
   ParseError DispatchPubLine(absl::string_view line, ClientOpHandler& handler);
   ParseError DispatchLineEnd(ClientOpHandler& handler);
   ParseError FinishPub(ClientOpHandler& handler);
+  ParseError FinishPub(ClientOpHandler& handler, absl::string_view payload);
   // Copies whatever the pending operation still references in the caller's bytes, so that the
   // operation can resume in the next Feed() call.
   void SaveSplitState(absl::string_view bytes);

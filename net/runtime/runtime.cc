@@ -179,7 +179,12 @@ bool Runtime::Turn(int64_t wake_by_mono_ns) {
     const int cap_ms = static_cast<int>(std::max<int64_t>(0, (left_ns + 999'999) / 1'000'000));
     if (timeout_ms < 0 || timeout_ms > cap_ms) timeout_ms = cap_ms;
   }
+  if (timeout_ms != 0 && options_.busy_poll_ns > 0 &&
+      ClockNs(CLOCK_MONOTONIC) - last_io_mono_ns_ < options_.busy_poll_ns) {
+    timeout_ms = 0;
+  }
   const int n = epoll_wait(epoll_fd_, events, kMaxEventsPerTurn, timeout_ms);
+  if (n > 0 && options_.busy_poll_ns > 0) last_io_mono_ns_ = ClockNs(CLOCK_MONOTONIC);
   if (n < 0 && errno != EINTR) {
     RuntimeLog(io::LogLevel::kError, absl::StrCat("epoll_wait: ", ErrnoText(errno)));
     return false;
@@ -397,7 +402,11 @@ bool Runtime::FlushConn(Conn& conn) {
     return true;
   }
   UpdateInterest(conn);
-  if (written > 0 && conn.state == ConnState::kOpen) {
+  // A stall is reported even when nothing was written (the socket was already full), once per
+  // stall: the engine's write deadline starts from that report.
+  const bool report_stall = !drained && !conn.stall_reported;
+  if (conn.state == ConnState::kOpen && (written > 0 || report_stall)) {
+    conn.stall_reported = !drained;
     Step(io::Flushed{conn.id, written, drained});
   }
   return true;

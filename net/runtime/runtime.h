@@ -71,6 +71,11 @@ struct RuntimeOptions {
   size_t read_buffer_max_bytes = 64 * 1024;
   // A connection that has not read for this long gets its read buffer back to the minimum.
   int64_t read_buffer_idle_ns = 1'000'000'000;
+  // After a turn that had I/O, poll without sleeping for this long before blocking: the next
+  // request of a request/reply exchange usually comes within tens of microseconds, and a
+  // sleeping thread must first be woken and scheduled (on a busy machine, after another task's
+  // time slice). 0 disables it; an idle server never spins.
+  int64_t busy_poll_ns = 50'000;
 };
 
 // Why Run() returned.
@@ -148,6 +153,7 @@ class Runtime : public io::Effects {
     OutboundQueue out;
     uint32_t events = 0;  // what epoll watches for it now
     bool dirty = false;   // in dirty_ (has output queued this turn)
+    bool stall_reported = false;  // a Flushed{drained=false} went out since the last progress
     int64_t close_deadline_mono_ns = 0;
   };
 
@@ -202,6 +208,7 @@ class Runtime : public io::Effects {
   TimerHeap timers_;
   int64_t next_idle_sweep_mono_ns_ = 0;
   size_t grown_buffers_ = 0;  // connections whose read buffer is above the minimum
+  int64_t last_io_mono_ns_ = 0;  // the last turn that had ready fds (see busy_poll_ns)
 
   absl::flat_hash_map<int, PollSource*> poll_sources_;  // fd -> source
   std::atomic<bool> stop_requested_{false};

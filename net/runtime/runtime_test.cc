@@ -4,8 +4,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -238,6 +240,31 @@ TEST_F(RuntimeTest, EchoesWritesSplitAnywhere) {
   c.Write("bc\n");
   EXPECT_EQ(c.ReadN(4), "abc\n");
   EXPECT_EQ(engine_.Snapshot().opened.size(), 1u);
+}
+
+TEST_F(RuntimeTest, BusyPollStopsWhenIdle) {
+  // After I/O the loop polls without sleeping for busy_poll_ns, then blocks again: an idle
+  // server must not burn its core.
+  RuntimeOptions options;
+  options.busy_poll_ns = 20'000'000;
+  Start(options);
+  Client c(runtime_->port());
+  c.Write("echo x\n");
+  EXPECT_EQ(c.ReadN(2), "x\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the window has passed
+  clockid_t loop_clock;
+  ASSERT_EQ(pthread_getcpuclockid(thread_.native_handle(), &loop_clock), 0);
+  auto cpu_ns = [&] {
+    timespec ts;
+    clock_gettime(loop_clock, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  };
+  const int64_t before = cpu_ns();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_LT(cpu_ns() - before, 10'000'000);
+  // And it still answers at once.
+  c.Write("echo y\n");
+  EXPECT_EQ(c.ReadN(2), "y\n");
 }
 
 TEST_F(RuntimeTest, ReadBufferGrowsForLargeInput) {
