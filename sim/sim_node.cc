@@ -155,7 +155,12 @@ void SimNode::Flush(LinkId link) {
   if (conn.out.empty()) return;
   const uint64_t n = std::min<uint64_t>(conn.out.size(), world_.network().WindowFree(link));
   if (n == 0) {
-    if (conn.stalled_since_ns < 0) conn.stalled_since_ns = world_.now_ns();
+    // The first failed attempt of a stall is reported, as net/ does: the engine's write
+    // deadline runs from it.
+    if (conn.stalled_since_ns < 0) {
+      conn.stalled_since_ns = world_.now_ns();
+      Step(io::Flushed{link, 0, false});
+    }
     return;
   }
   world_.network().NodeWrite(link, absl::string_view(conn.out).substr(0, n));

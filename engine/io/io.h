@@ -90,7 +90,10 @@ struct ConnClosed {
 };
 
 // The runtime wrote `bytes_written` more bytes of this connection's queued output to the socket.
-// `drained` is true when nothing of it is left queued in the runtime.
+// `drained` is true when nothing of it is left queued in the runtime. A runtime reports after every
+// write that made progress, and also once when a write attempt makes none (bytes_written = 0,
+// drained = false) so that a connection whose socket was already full still starts its write
+// deadline.
 struct Flushed {
   ConnId conn = 0;
   uint64_t bytes_written = 0;

@@ -66,6 +66,7 @@ Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
 
 Runtime::~Runtime() {
   for (auto& [id, conn] : conns_) CloseFd(conn->fd);
+  conn_index_.clear();
   conns_.clear();
   CloseFd(listen_fd_);
   CloseFd(signal_fd_);
@@ -137,8 +138,8 @@ void Runtime::Stop() {
 void Runtime::Step(const io::Input& input) { engine_->Step(Now(), input, *this); }
 
 Runtime::Conn* Runtime::Find(io::ConnId id) {
-  auto it = conns_.find(id);
-  return it == conns_.end() ? nullptr : it->second.get();
+  auto it = conn_index_.find(id);
+  return it == conn_index_.end() ? nullptr : it->second;
 }
 
 void Runtime::RuntimeLog(io::LogLevel level, absl::string_view message) {
@@ -295,10 +296,11 @@ void Runtime::AcceptAll() {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 
-    auto conn = std::make_unique<Conn>();
+    auto conn = std::make_unique<Conn>(&chunk_pool_);
     conn->id = next_conn_id_++;
     conn->fd = fd;
-    conn->read_buffer.resize(options_.read_buffer_min_bytes);
+    conn->read_buffer.reset(new char[options_.read_buffer_min_bytes]);
+    conn->read_buffer_size = options_.read_buffer_min_bytes;
     struct epoll_event ev = {};
     ev.events = EPOLLIN;
     ev.data.u64 = conn->id;
@@ -312,13 +314,14 @@ void Runtime::AcceptAll() {
     opened.conn = conn->id;
     opened.info.kind = io::ConnKind::kClient;
     PeerAddress(addr, &opened.info.remote_ip, &opened.info.remote_port);
+    conn_index_.emplace(conn->id, conn.get());
     conns_.emplace(conn->id, std::move(conn));
     Step(opened);
   }
 }
 
 void Runtime::ReadFrom(Conn& conn) {
-  const ssize_t n = read(conn.fd, conn.read_buffer.data(), conn.read_buffer.size());
+  const ssize_t n = read(conn.fd, conn.read_buffer.get(), conn.read_buffer_size);
   if (n == 0) {
     PeerGone(conn, io::CloseCause::kEof);
     return;
@@ -329,16 +332,16 @@ void Runtime::ReadFrom(Conn& conn) {
     PeerGone(conn, io::CloseCause::kReset);
     return;
   }
-  Step(io::BytesIn{conn.id, absl::string_view(conn.read_buffer.data(), static_cast<size_t>(n))});
+  Step(io::BytesIn{conn.id, absl::string_view(conn.read_buffer.get(), static_cast<size_t>(n))});
   // Resize only after Step: the view handed to the engine points into the buffer.
   conn.last_read_mono_ns = ClockNs(CLOCK_MONOTONIC);
-  const size_t size = conn.read_buffer.size();
+  const size_t size = conn.read_buffer_size;
   size_t next = size;
   if (static_cast<size_t>(n) == size && size < options_.read_buffer_max_bytes) {
     next = std::min(size * 2, options_.read_buffer_max_bytes);
     conn.small_reads = 0;
   } else if (static_cast<size_t>(n) < size / 2 && size > options_.read_buffer_min_bytes) {
-    if (++conn.small_reads >= 2) {
+    if (++conn.small_reads >= kSmallReadsToShrink) {
       next = std::max(size / 2, options_.read_buffer_min_bytes);
       conn.small_reads = 0;
     }
@@ -349,9 +352,10 @@ void Runtime::ReadFrom(Conn& conn) {
 }
 
 void Runtime::ResizeReadBuffer(Conn& conn, size_t bytes) {
-  const bool was_grown = conn.read_buffer.size() > options_.read_buffer_min_bytes;
-  conn.read_buffer.resize(bytes);
-  conn.read_buffer.shrink_to_fit();
+  const bool was_grown = conn.read_buffer_size > options_.read_buffer_min_bytes;
+  // The old contents were handed to the engine already; nothing is carried over.
+  conn.read_buffer.reset(new char[bytes]);
+  conn.read_buffer_size = bytes;
   const bool is_grown = bytes > options_.read_buffer_min_bytes;
   if (is_grown && !was_grown) ++grown_buffers_;
   if (!is_grown && was_grown) --grown_buffers_;
@@ -361,7 +365,7 @@ void Runtime::ShrinkIdleBuffers(int64_t now_mono_ns) {
   if (grown_buffers_ == 0 || now_mono_ns < next_idle_sweep_mono_ns_) return;
   next_idle_sweep_mono_ns_ = now_mono_ns + options_.read_buffer_idle_ns / 2;
   for (auto& [id, conn] : conns_) {
-    if (conn->read_buffer.size() > options_.read_buffer_min_bytes &&
+    if (conn->read_buffer_size > options_.read_buffer_min_bytes &&
         now_mono_ns - conn->last_read_mono_ns >= options_.read_buffer_idle_ns) {
       ResizeReadBuffer(*conn, options_.read_buffer_min_bytes);
     }
@@ -370,7 +374,7 @@ void Runtime::ShrinkIdleBuffers(int64_t now_mono_ns) {
 
 size_t Runtime::read_buffer_bytes(io::ConnId id) const {
   auto it = conns_.find(id);
-  return it == conns_.end() ? 0 : it->second->read_buffer.size();
+  return it == conns_.end() ? 0 : it->second->read_buffer_size;
 }
 
 bool Runtime::FlushConn(Conn& conn) {
@@ -466,7 +470,8 @@ void Runtime::ReapDead() {
     auto it = conns_.find(id);
     if (it == conns_.end()) continue;
     CloseFd(it->second->fd);  // closing the fd also removes it from the epoll set
-    if (it->second->read_buffer.size() > options_.read_buffer_min_bytes) --grown_buffers_;
+    if (it->second->read_buffer_size > options_.read_buffer_min_bytes) --grown_buffers_;
+    conn_index_.erase(id);
     conns_.erase(it);
   }
   dead_.clear();
@@ -496,6 +501,7 @@ void Runtime::Shutdown() {
     }
     CloseFd(conn->fd);
   }
+  conn_index_.clear();
   conns_.clear();
   grown_buffers_ = 0;
   dirty_.clear();

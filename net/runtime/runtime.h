@@ -144,15 +144,18 @@ class Runtime : public io::Effects {
   };
 
   struct Conn {
+    explicit Conn(ChunkPool* pool) : out(pool) {}
     io::ConnId id = 0;
     int fd = -1;
     ConnState state = ConnState::kOpen;
-    std::vector<char> read_buffer;
+    // Not zero-filled on resize: every read overwrites what it hands on.
+    std::unique_ptr<char[]> read_buffer;
+    size_t read_buffer_size = 0;
     int small_reads = 0;
     int64_t last_read_mono_ns = 0;
     OutboundQueue out;
-    uint32_t events = 0;  // what epoll watches for it now
-    bool dirty = false;   // in dirty_ (has output queued this turn)
+    uint32_t events = 0;          // what epoll watches for it now
+    bool dirty = false;           // in dirty_ (has output queued this turn)
     bool stall_reported = false;  // a Flushed{drained=false} went out since the last progress
     int64_t close_deadline_mono_ns = 0;
   };
@@ -164,6 +167,11 @@ class Runtime : public io::Effects {
   static constexpr uint64_t kWakeTag = ~0ull - 2;
   static constexpr uint64_t kPollSourceTagBase = 1ull << 62;
   static constexpr io::ConnId kFirstConnId = 1;
+  // Written chunks kept for reuse across connections (at most 8 MiB).
+  static constexpr size_t kFreeChunksMax = 128;
+  // Reads that use less than half the buffer, in a row, before it halves: a stream that
+  // momentarily catches up must not make the buffer shrink and regrow every few turns.
+  static constexpr int kSmallReadsToShrink = 8;
 
   // One loop turn; false when the loop cannot continue. Sleeps no later than wake_by_mono_ns
   // when that is positive.
@@ -199,15 +207,19 @@ class Runtime : public io::Effects {
   bool listener_paused_ = false;
   int64_t listener_resume_mono_ns_ = 0;
 
-  // btree so that shutdown and reaping walk connections in id order (deterministic logs).
+  // Declared before the connections, whose queues give their chunks back to it.
+  ChunkPool chunk_pool_{kFreeChunksMax};
+  // btree so that shutdown and reaping walk connections in id order (deterministic logs); the
+  // hash index serves the per-message lookups (Send).
   absl::btree_map<io::ConnId, std::unique_ptr<Conn>> conns_;
+  absl::flat_hash_map<io::ConnId, Conn*> conn_index_;
   std::vector<io::ConnId> dirty_;
   std::vector<io::ConnId> dead_;
   std::vector<io::ConnId> closing_;  // in kClosingFlush, with a deadline
   io::ConnId next_conn_id_ = kFirstConnId;
   TimerHeap timers_;
   int64_t next_idle_sweep_mono_ns_ = 0;
-  size_t grown_buffers_ = 0;  // connections whose read buffer is above the minimum
+  size_t grown_buffers_ = 0;     // connections whose read buffer is above the minimum
   int64_t last_io_mono_ns_ = 0;  // the last turn that had ready fds (see busy_poll_ns)
 
   absl::flat_hash_map<int, PollSource*> poll_sources_;  // fd -> source
