@@ -52,9 +52,9 @@ struct ConnInfo {
 
 // Why the runtime saw a connection end (it reports; the engine decides what it means).
 enum class CloseCause : uint8_t {
-  kEof,          // the peer closed its side
-  kReset,        // read or write failed (ECONNRESET, EPIPE, ...)
-  kShutdown,     // the runtime is shutting down
+  kEof,       // the peer closed its side
+  kReset,     // read or write failed (ECONNRESET, EPIPE, ...)
+  kShutdown,  // the runtime is shutting down
 };
 
 enum class CloseMode : uint8_t {
