@@ -51,5 +51,34 @@ TEST(OutboundQueueTest, GatherRespectsIovLimit) {
   EXPECT_EQ(q.size(), 5 * big.size());
 }
 
+TEST(OutboundQueueTest, LargeSendsSpanChunksInOrder) {
+  OutboundQueue q;
+  std::string data;
+  for (size_t i = 0; i < 3 * OutboundQueue::kChunkBytes + 123; ++i) {
+    data.push_back(static_cast<char>('a' + i % 26));
+  }
+  q.Append("head");
+  q.Append(data);
+  q.Append("tail");
+  EXPECT_EQ(Contents(q), "head" + data + "tail");
+  q.Consume(OutboundQueue::kChunkBytes + 7);
+  EXPECT_EQ(Contents(q), ("head" + data + "tail").substr(OutboundQueue::kChunkBytes + 7));
+}
+
+TEST(OutboundQueueTest, WrittenChunksGoBackToThePool) {
+  ChunkPool pool(2);
+  {
+    OutboundQueue q(&pool);
+    q.Append(std::string(3 * OutboundQueue::kChunkBytes, 'a'));
+    q.Consume(3 * OutboundQueue::kChunkBytes);
+    EXPECT_TRUE(q.empty());
+    EXPECT_EQ(pool.free_chunks(), 2u);  // the third did not fit in the pool
+    q.Append("x");
+    EXPECT_EQ(pool.free_chunks(), 1u);  // taken again
+    EXPECT_EQ(Contents(q), "x");
+  }
+  EXPECT_EQ(pool.free_chunks(), 2u);  // a destroyed queue gives its chunk back
+}
+
 }  // namespace
 }  // namespace na::net
