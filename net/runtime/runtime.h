@@ -68,7 +68,7 @@ struct RuntimeOptions {
   // Per-connection read buffer bounds; it doubles when a read fills it and halves when reads
   // stay small, so idle connections hold little memory.
   size_t read_buffer_min_bytes = 512;
-  size_t read_buffer_max_bytes = 64 * 1024;
+  size_t read_buffer_max_bytes = 256 * 1024;
   // A connection that has not read for this long gets its read buffer back to the minimum.
   int64_t read_buffer_idle_ns = 1'000'000'000;
   // After a turn that had I/O, poll without sleeping for this long before blocking: the next
