@@ -62,6 +62,8 @@ bool HasWildcard(absl::string_view subject) {
 
 Client::Client(ClientHost& host, io::ConnId conn, io::ConnInfo info)
     : host_(host),
+      options_(host.options()),
+      counters_(host.mutable_counters()),
       conn_(conn),
       info_(std::move(info)),
       parser_(protocol::ParserLimits{host.options().max_control_line_bytes,
@@ -81,7 +83,7 @@ void Client::Start() {
   expect_connect_ = host_.authenticator().Required();
   if (debug()) Log(io::LogLevel::kDebug, "Client connection created");
   Send(host_.ClientInfo(conn_, info_.remote_ip));
-  if (expect_connect_ && !closed_) ArmTimer(TimerKind::kAuth, host_.options().auth.timeout_ns);
+  if (expect_connect_ && !closed_) ArmTimer(TimerKind::kAuth, options_.auth.timeout_ns);
 }
 
 void Client::RejectMaxConnections() {
@@ -147,7 +149,7 @@ void Client::HandleParseError(protocol::ParseError error) {
   if (error == protocol::ParseError::kControlLineTooLong) {
     Close(ClosedState::kMaxControlLineExceeded, io::CloseMode::kFlush);
     Log(io::LogLevel::kError, absl::StrCat("maximum control line exceeded: max_control_line ",
-                                           host_.options().max_control_line_bytes));
+                                           options_.max_control_line_bytes));
     return;
   }
   if (reply.empty()) {
@@ -168,7 +170,7 @@ void Client::OnFlushed(uint64_t bytes_written, bool drained) {
   }
   // Output is stuck in the runtime. The deadline runs from the last progress: a stream that
   // keeps moving, however slowly, is not a write timeout.
-  const int64_t deadline_ns = host_.options().write_deadline_ns;
+  const int64_t deadline_ns = options_.write_deadline_ns;
   if (deadline_ns <= 0) return;
   const bool armed = (armed_timers_ & (1u << static_cast<int>(TimerKind::kWriteDeadline))) != 0;
   if (!armed || bytes_written > 0) ArmTimer(TimerKind::kWriteDeadline, deadline_ns);
@@ -196,7 +198,7 @@ void Client::OnTimer(TimerKind kind) {
 }
 
 void Client::OnPingTimer() {
-  const node::Options& options = host_.options();
+  const node::Options& options = options_;
   const int64_t now = host_.now().mono_ns;
   const int64_t interval_ns = options.ping_interval_ns;
   if (debug()) Log(io::LogLevel::kDebug, "Client Ping Timer");
@@ -233,13 +235,13 @@ void Client::OnPingTimer() {
 }
 
 void Client::OnWriteDeadline() {
-  const int64_t deadline_ns = host_.options().write_deadline_ns;
+  const int64_t deadline_ns = options_.write_deadline_ns;
   if (expect_connect_ && !connect_received_) {
     // Not yet a client: the reference closes it the same way but does not count it.
     Close(ClosedState::kSlowConsumerWriteDeadline, io::CloseMode::kAbort);
     return;
   }
-  host_.mutable_counters().slow_consumers++;
+  counters_.slow_consumers++;
   // The reference counts the buffers of its stuck writev; the runtime's are not visible here, so
   // this counts the pending bytes in the reference's largest buffer size (64 KiB), rounded up.
   constexpr uint64_t kChunkBytes = 64 * 1024;
@@ -254,9 +256,9 @@ void Client::OnWriteDeadline() {
 
 bool Client::Send(absl::string_view bytes) {
   if (closed_) return false;
-  const int64_t max_pending = host_.options().max_pending_bytes;
+  const int64_t max_pending = options_.max_pending_bytes;
   if (max_pending > 0 && pending_bytes_ + bytes.size() > static_cast<uint64_t>(max_pending)) {
-    host_.mutable_counters().slow_consumers++;
+    counters_.slow_consumers++;
     Log(io::LogLevel::kInfo,
         absl::StrCat("Slow Consumer Detected: MaxPending of ", max_pending, " Exceeded"));
     Close(ClosedState::kSlowConsumerPendingBytes, io::CloseMode::kAbort);
@@ -307,7 +309,7 @@ bool Client::CheckAuthBeforeConnect() {
 }
 
 void Client::AuthViolation() {
-  host_.mutable_counters().auth_failures++;
+  counters_.auth_failures++;
   if (host_.authenticator().LogsUser()) {
     Log(io::LogLevel::kError, absl::StrCat("authentication error - User ", GoQuote(opts_.user)));
   } else {
@@ -347,7 +349,7 @@ Next Client::OnConnect(absl::string_view json) {
   last_activity_wall_ns_ = now.wall_ns;
   rtt_ns_ = std::max<int64_t>(1, now.mono_ns - start_mono_ns_);
   // The first PING comes early to measure RTT: min(ping_interval, 2s) plus up to 20% jitter.
-  int64_t first_ping_ns = std::min(host_.options().ping_interval_ns, limits::kFirstPingIntervalNs);
+  int64_t first_ping_ns = std::min(options_.ping_interval_ns, limits::kFirstPingIntervalNs);
   if (first_ping_ns / 5 > 0) {
     first_ping_ns +=
         static_cast<int64_t>(host_.prng().Below(static_cast<uint64_t>(first_ping_ns / 5)));
@@ -362,7 +364,7 @@ Next Client::OnConnect(absl::string_view json) {
   }
   connect_received_ = true;
   UpdateLogPrefix();
-  headers_ = !host_.options().no_header_support && opts_.headers;
+  headers_ = !options_.no_header_support && opts_.headers;
 
   if (!Authenticate() || opts_.new_account || !opts_.account.empty()) {
     AuthViolation();
@@ -393,7 +395,7 @@ Next Client::OnPubArgs(const protocol::PubOp& op) {
     Close(ClosedState::kProtocolViolation, io::CloseMode::kFlush);
     return Next::kStop;
   }
-  const int64_t max_payload = host_.options().max_payload_bytes;
+  const int64_t max_payload = options_.max_payload_bytes;
   if (max_payload > 0 && op.total_bytes > max_payload) {
     Log(io::LogLevel::kError,
         absl::StrCat("maximum payload exceeded: ", op.total_bytes, " vs ", max_payload));
@@ -444,7 +446,7 @@ bool Client::PublishAllowed(absl::string_view subject) {
 }
 
 void Client::Route(const protocol::PubOp& op) {
-  node::NodeCounters& counters = host_.mutable_counters();
+  node::NodeCounters& counters = counters_;
   ++in_msgs_;
   in_bytes_ += static_cast<uint64_t>(op.total_bytes);
   ++counters.in_msgs;
@@ -550,9 +552,10 @@ bool Client::Deliver(const Client* publisher, subject::Subscription* sub, const 
   out_bytes_ += payload.size();
   // A delivery is activity of the receiving connection too (client.go flushClients): it delays
   // this connection's keepalive PING and shows in /connz last_activity.
-  last_activity_mono_ns_ = host_.now().mono_ns;
-  last_activity_wall_ns_ = host_.now().wall_ns;
-  node::NodeCounters& counters = host_.mutable_counters();
+  const io::Time& now = host_.now();
+  last_activity_mono_ns_ = now.mono_ns;
+  last_activity_wall_ns_ = now.wall_ns;
+  node::NodeCounters& counters = counters_;
   ++counters.out_msgs;
   counters.out_bytes += payload.size();
 
@@ -614,7 +617,7 @@ Next Client::OnSub(const protocol::SubOp& op) {
     }
     return closed_ ? Next::kStop : Next::kContinue;
   }
-  const int max_tokens = host_.options().max_sub_tokens;
+  const int max_tokens = options_.max_sub_tokens;
   if (max_tokens > 0 && subject::TokenCount(op.subject) > max_tokens) {
     SendErr(absl::StrCat("Permissions Violation for Subscription to ", GoQuote(op.subject),
                          ", too many tokens"));
@@ -623,7 +626,7 @@ Next Client::OnSub(const protocol::SubOp& op) {
                      GoQuote(op.subject), ", SID ", op.sid));
     return closed_ ? Next::kStop : Next::kContinue;
   }
-  const int max_subs = host_.options().max_subscriptions;
+  const int max_subs = options_.max_subscriptions;
   if (max_subs > 0 && subs_.size() >= static_cast<size_t>(max_subs)) {
     Log(io::LogLevel::kError, "maximum subscriptions exceeded");
     SendErr("maximum subscriptions exceeded");
@@ -748,8 +751,8 @@ std::string Client::AuthUserText() const {
   return "User \"N/A\"";
 }
 
-bool Client::debug() const { return host_.options().debug; }
-bool Client::trace() const { return host_.options().trace; }
+bool Client::debug() const { return options_.debug; }
+bool Client::trace() const { return options_.trace; }
 
 void Client::UpdateLogPrefix() {
   log_prefix_ = absl::StrCat(info_.remote_ip, ":", info_.remote_port, " - cid:", conn_, " - ");
@@ -776,7 +779,7 @@ void Client::TraceOut(absl::string_view op, absl::string_view args) {
 }
 
 void Client::TracePayload(absl::string_view payload) {
-  const int max_len = host_.options().max_traced_msg_len;
+  const int max_len = options_.max_traced_msg_len;
   if (max_len > 0 && payload.size() > static_cast<size_t>(max_len)) {
     // The reference keeps the first max_len characters of the quoted prefix (client.go
     // traceMsg: tm[1:maxTrace+1]), so escapes count as several and may be cut.

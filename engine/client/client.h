@@ -121,6 +121,10 @@ class Client final : public protocol::ClientOpHandler {
   std::string AuthUserText() const;
 
   ClientHost& host_;
+  // The host's options and counters, looked up once: they are touched for every message, and
+  // both live as long as the host.
+  const node::Options& options_;
+  node::NodeCounters& counters_;
   const io::ConnId conn_;
   const io::ConnInfo info_;
   protocol::ClientParser parser_;
