@@ -66,6 +66,7 @@ Runtime::Runtime(RuntimeOptions options) : options_(std::move(options)) {}
 
 Runtime::~Runtime() {
   for (auto& [id, conn] : conns_) CloseFd(conn->fd);
+  find_cache_.fill(nullptr);
   conn_index_.clear();
   conns_.clear();
   CloseFd(listen_fd_);
@@ -138,8 +139,19 @@ void Runtime::Stop() {
 void Runtime::Step(const io::Input& input) { engine_->Step(Now(), input, *this); }
 
 Runtime::Conn* Runtime::Find(io::ConnId id) {
+  Conn*& slot = find_cache_[id % kFindCacheSlots];
+  if (slot != nullptr && slot->id == id) return slot;
   auto it = conn_index_.find(id);
-  return it == conn_index_.end() ? nullptr : it->second;
+  if (it == conn_index_.end()) return nullptr;
+  slot = it->second;
+  return slot;
+}
+
+void Runtime::Forget(io::ConnId id) {
+  Conn*& slot = find_cache_[id % kFindCacheSlots];
+  if (slot != nullptr && slot->id == id) slot = nullptr;
+  conn_index_.erase(id);
+  conns_.erase(id);
 }
 
 void Runtime::RuntimeLog(io::LogLevel level, absl::string_view message) {
@@ -471,8 +483,7 @@ void Runtime::ReapDead() {
     if (it == conns_.end()) continue;
     CloseFd(it->second->fd);  // closing the fd also removes it from the epoll set
     if (it->second->read_buffer_size > options_.read_buffer_min_bytes) --grown_buffers_;
-    conn_index_.erase(id);
-    conns_.erase(it);
+    Forget(id);
   }
   dead_.clear();
 }
@@ -501,6 +512,7 @@ void Runtime::Shutdown() {
     }
     CloseFd(conn->fd);
   }
+  find_cache_.fill(nullptr);
   conn_index_.clear();
   conns_.clear();
   grown_buffers_ = 0;

@@ -23,6 +23,7 @@
 
 #include <sys/epoll.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -192,6 +193,8 @@ class Runtime : public io::Effects {
   bool HandleSignals();
   int ComputeTimeoutMs();
   Conn* Find(io::ConnId id);
+  // Removes a connection from the map, the index and the find cache (it is destroyed).
+  void Forget(io::ConnId id);
   void RuntimeLog(io::LogLevel level, absl::string_view message);
 
   RuntimeOptions options_;
@@ -213,6 +216,11 @@ class Runtime : public io::Effects {
   // hash index serves the per-message lookups (Send).
   absl::btree_map<io::ConnId, std::unique_ptr<Conn>> conns_;
   absl::flat_hash_map<io::ConnId, Conn*> conn_index_;
+  // Direct-mapped in front of conn_index_: ids are sequential, so live connections rarely
+  // share a slot and a fan-out's Sends find their connection with one load. A slot is cleared
+  // when its connection goes.
+  static constexpr size_t kFindCacheSlots = 1024;
+  std::array<Conn*, kFindCacheSlots> find_cache_{};
   std::vector<io::ConnId> dirty_;
   std::vector<io::ConnId> dead_;
   std::vector<io::ConnId> closing_;  // in kClosingFlush, with a deadline
