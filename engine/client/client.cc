@@ -571,11 +571,14 @@ bool Client::Deliver(const Client* publisher, subject::Subscription* sub, const 
     line.header_bytes_text = msg.header_bytes_text;
     line.total_bytes_text = msg.total_bytes_text;
   }
-  line_buf_.clear();
   if (payload.size() <= kCoalescePayloadBytes) {
-    protocol::AppendMsg(line, payload, &line_buf_);
-    Send(line_buf_);
+    // line_buf_ keeps its high-water size, so writing a message never zero-fills it first.
+    const size_t msg_bytes = protocol::MsgLineSize(line) + payload.size() + protocol::kCrLf.size();
+    if (line_buf_.size() < msg_bytes) line_buf_.resize(msg_bytes);
+    protocol::WriteMsg(line, payload, absl::Span<char>(line_buf_.data(), msg_bytes));
+    Send(absl::string_view(line_buf_.data(), msg_bytes));
   } else {
+    line_buf_.clear();
     protocol::AppendMsgLine(line, &line_buf_);
     if (Send(line_buf_) && Send(payload)) Send(protocol::kCrLf);
   }

@@ -59,10 +59,10 @@ size_t MsgLineSize(const MsgLine& line) {
          2;
 }
 
-size_t WriteMsgLine(const MsgLine& line, absl::Span<char> out) {
-  const size_t size = MsgLineSize(line);
-  NA_CHECK_GE(out.size(), size);
-  char* p = out.data();
+namespace {
+
+// Writes the line at out (which has room for it) and returns the position after it.
+char* WriteMsgLineAt(const MsgLine& line, char* p) {
   if (line.header_bytes >= 0) {
     NA_CHECK_LE(line.header_bytes, line.total_bytes);
     p = WriteText("HMSG ", p);
@@ -84,6 +84,25 @@ size_t WriteMsgLine(const MsgLine& line, absl::Span<char> out) {
   }
   p = line.total_bytes_text.empty() ? WriteDecimal(line.total_bytes, p)
                                     : WriteText(line.total_bytes_text, p);
+  return WriteText(kCrLf, p);
+}
+
+}  // namespace
+
+size_t WriteMsgLine(const MsgLine& line, absl::Span<char> out) {
+  const size_t size = MsgLineSize(line);
+  NA_CHECK_GE(out.size(), size);
+  const char* end = WriteMsgLineAt(line, out.data());
+  NA_CHECK_EQ(static_cast<size_t>(end - out.data()), size);
+  return size;
+}
+
+size_t WriteMsg(const MsgLine& line, absl::string_view payload, absl::Span<char> out) {
+  NA_CHECK_EQ(static_cast<int64_t>(payload.size()), line.total_bytes);
+  const size_t size = MsgLineSize(line) + payload.size() + kCrLf.size();
+  NA_CHECK_GE(out.size(), size);
+  char* p = WriteMsgLineAt(line, out.data());
+  p = WriteText(payload, p);
   p = WriteText(kCrLf, p);
   NA_CHECK_EQ(static_cast<size_t>(p - out.data()), size);
   return size;
@@ -95,12 +114,8 @@ void AppendMsgLine(const MsgLine& line, std::string* out) {
 }
 
 void AppendMsg(const MsgLine& line, absl::string_view payload, std::string* out) {
-  NA_CHECK_EQ(static_cast<int64_t>(payload.size()), line.total_bytes);
-  const size_t line_size = MsgLineSize(line);
-  char* p = Extend(out, line_size + payload.size() + kCrLf.size());
-  WriteMsgLine(line, absl::Span<char>(p, line_size));
-  p = WriteText(payload, p + line_size);
-  WriteText(kCrLf, p);
+  const size_t size = MsgLineSize(line) + payload.size() + kCrLf.size();
+  WriteMsg(line, payload, absl::Span<char>(Extend(out, size), size));
 }
 
 size_t InfoLineSize(absl::string_view json) { return 5 + json.size() + 3; }

@@ -60,6 +60,9 @@ size_t WriteMsgLine(const MsgLine& line, absl::Span<char> out);
 void AppendMsgLine(const MsgLine& line, std::string* out);
 // The line, the payload and the CRLF after it. REQUIRES: payload.size() == line.total_bytes.
 void AppendMsg(const MsgLine& line, absl::string_view payload, std::string* out);
+// What AppendMsg appends, written into `out`. REQUIRES: out.size() >= MsgLineSize(line) +
+// payload.size() + 2. Returns the bytes written.
+size_t WriteMsg(const MsgLine& line, absl::string_view payload, absl::Span<char> out);
 
 // "INFO " + json + " \r\n".
 size_t InfoLineSize(absl::string_view json);
