@@ -89,6 +89,11 @@ TEST(RocksCrashTest, SimEnvRunsAreReproducible) {
   EXPECT_EQ(a.unsynced_bytes_dropped, b.unsynced_bytes_dropped);
   EXPECT_EQ(a.jobs_run, b.jobs_run);
   EXPECT_EQ(a.job_trace_hash, b.job_trace_hash);
+  // store_sim_env_two_process_test compares this line between two processes (ASLR, hash seeds
+  // and heap layout all differ there).
+  std::printf("sim-trace seed=7 ops=%llu jobs=%llu hash=%016llx\n",
+              static_cast<unsigned long long>(a.ops), static_cast<unsigned long long>(a.jobs_run),
+              static_cast<unsigned long long>(a.job_trace_hash));
 }
 
 // Negative control: a store that acknowledged before Sync would lose acknowledged writes at the
