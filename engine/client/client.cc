@@ -605,8 +605,9 @@ Next Client::OnSub(const protocol::SubOp& op) {
   if (trace()) TraceIn("SUB", op.args);
   activity_in_read_ = true;
   const auth::Permissions* perms = identity_.permissions.get();
-  if (perms != nullptr &&
-      (!perms->SubscribeAllowed(op.subject, op.queue) || op.queue == kSysGroup)) {
+  // The reserved queue group is refused to every client, with or without permissions.
+  if (op.queue == kSysGroup ||
+      (perms != nullptr && !perms->SubscribeAllowed(op.subject, op.queue))) {
     if (op.queue.empty()) {
       SendErr(absl::StrCat("Permissions Violation for Subscription to ", GoQuote(op.subject)));
       Log(io::LogLevel::kError, absl::StrCat("Subscription Violation - ", AuthUserText(),

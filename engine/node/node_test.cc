@@ -285,6 +285,19 @@ TEST_F(NodeTest, ReservedSubjectAndReplyPrefixesOf29) {
             "MSG x 1 _R_ 1\r\ni\r\n");
 }
 
+// Observed on nats-server 2.9.10 without any authorization: queue names are not validated, but
+// "_sys_" is refused to every client.
+TEST_F(NodeTest, ReservedQueueGroupRefusedWithoutPermissions) {
+  Open(1);
+  In(1,
+     "CONNECT {\"verbose\":true}\r\nSUB foo > 1\r\nSUB foo a..b 3\r\nSUB foo _sys_ 4\r\n"
+     "PUB foo 1\r\ny\r\n");
+  EXPECT_EQ(Take(1),
+            "+OK\r\n+OK\r\n+OK\r\n"
+            "-ERR 'Permissions Violation for Subscription to \"foo\" using queue \"_sys_\"'\r\n"
+            "+OK\r\nMSG foo 1 1\r\ny\r\nMSG foo 3 1\r\ny\r\n");
+}
+
 TEST_F(NodeTest, QueueGroupsDeliverOncePerGroupAndReachEveryMember) {
   Open(1);
   Open(2);
