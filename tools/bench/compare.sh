@@ -84,6 +84,7 @@ scenarios=(
   "fanin_4|--scenario fanin --pubs 4 --size 16 --msgs $n_small"
   "queue_5|--scenario queue --subs 5 --size 16 --msgs $n_small"
   "reqrep_16|--scenario reqrep --size 16 --msgs $n_req --warmup $n_warm"
+  "reqrep_16_block|--scenario reqrep --block --size 16 --msgs $n_req --warmup $n_warm"
   "subjects_100k|--scenario subjects --subjects $n_subj --size 16 --msgs $((n_small / 4))"
 )
 
