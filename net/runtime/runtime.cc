@@ -313,6 +313,7 @@ void Runtime::AcceptAll() {
     conn->fd = fd;
     conn->read_buffer.reset(new char[options_.read_buffer_min_bytes]);
     conn->read_buffer_size = options_.read_buffer_min_bytes;
+    read_buffer_total_bytes_ += conn->read_buffer_size;
     struct epoll_event ev = {};
     ev.events = EPOLLIN;
     ev.data.u64 = conn->id;
@@ -351,6 +352,10 @@ void Runtime::ReadFrom(Conn& conn) {
   size_t next = size;
   if (static_cast<size_t>(n) == size && size < options_.read_buffer_max_bytes) {
     next = std::min(size * 2, options_.read_buffer_max_bytes);
+    if (next > options_.read_buffer_free_max_bytes &&
+        read_buffer_total_bytes_ + (next - size) > options_.read_buffer_budget_bytes) {
+      next = std::max(size, std::min(next, options_.read_buffer_free_max_bytes));
+    }
     conn.small_reads = 0;
   } else if (static_cast<size_t>(n) < size / 2 && size > options_.read_buffer_min_bytes) {
     if (++conn.small_reads >= kSmallReadsToShrink) {
@@ -367,6 +372,8 @@ void Runtime::ResizeReadBuffer(Conn& conn, size_t bytes) {
   const bool was_grown = conn.read_buffer_size > options_.read_buffer_min_bytes;
   // The old contents were handed to the engine already; nothing is carried over.
   conn.read_buffer.reset(new char[bytes]);
+  read_buffer_total_bytes_ += bytes;
+  read_buffer_total_bytes_ -= conn.read_buffer_size;
   conn.read_buffer_size = bytes;
   const bool is_grown = bytes > options_.read_buffer_min_bytes;
   if (is_grown && !was_grown) ++grown_buffers_;
@@ -483,6 +490,7 @@ void Runtime::ReapDead() {
     if (it == conns_.end()) continue;
     CloseFd(it->second->fd);  // closing the fd also removes it from the epoll set
     if (it->second->read_buffer_size > options_.read_buffer_min_bytes) --grown_buffers_;
+    read_buffer_total_bytes_ -= it->second->read_buffer_size;
     Forget(id);
   }
   dead_.clear();
@@ -516,6 +524,7 @@ void Runtime::Shutdown() {
   conn_index_.clear();
   conns_.clear();
   grown_buffers_ = 0;
+  read_buffer_total_bytes_ = 0;
   dirty_.clear();
   dead_.clear();
   closing_.clear();

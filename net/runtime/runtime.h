@@ -67,9 +67,13 @@ struct RuntimeOptions {
   int64_t close_flush_timeout_ns = 5'000'000'000;
   int listen_backlog = 4096;
   // Per-connection read buffer bounds; it doubles when a read fills it and halves when reads
-  // stay small, so idle connections hold little memory.
+  // stay small, so idle connections hold little memory. Up to read_buffer_free_max_bytes any
+  // connection may grow; beyond it (large reads mean large writes, which cost the kernel much
+  // less per byte on a busy stream) only while all buffers together stay within the budget.
   size_t read_buffer_min_bytes = 512;
-  size_t read_buffer_max_bytes = 256 * 1024;
+  size_t read_buffer_max_bytes = 1024 * 1024;
+  size_t read_buffer_free_max_bytes = 64 * 1024;
+  size_t read_buffer_budget_bytes = 64 * 1024 * 1024;
   // A connection that has not read for this long gets its read buffer back to the minimum.
   int64_t read_buffer_idle_ns = 1'000'000'000;
   // After a turn that had I/O, poll without sleeping for this long before blocking: the next
@@ -227,8 +231,9 @@ class Runtime : public io::Effects {
   io::ConnId next_conn_id_ = kFirstConnId;
   TimerHeap timers_;
   int64_t next_idle_sweep_mono_ns_ = 0;
-  size_t grown_buffers_ = 0;     // connections whose read buffer is above the minimum
-  int64_t last_io_mono_ns_ = 0;  // the last turn that had ready fds (see busy_poll_ns)
+  size_t grown_buffers_ = 0;            // connections whose read buffer is above the minimum
+  size_t read_buffer_total_bytes_ = 0;  // all connections' read buffers together
+  int64_t last_io_mono_ns_ = 0;         // the last turn that had ready fds (see busy_poll_ns)
 
   absl::flat_hash_map<int, PollSource*> poll_sources_;  // fd -> source
   std::atomic<bool> stop_requested_{false};

@@ -300,6 +300,27 @@ TEST_F(RuntimeTest, ReadBufferShrinksWhenIdle) {
   EXPECT_EQ(c.ReadN(4), "512\n");
 }
 
+TEST_F(RuntimeTest, ReadBufferGrowsPastFreeMaxOnlyWithinBudget) {
+  RuntimeOptions options;
+  options.read_buffer_budget_bytes = 0;  // nothing beyond read_buffer_free_max_bytes
+  engine_.buffer_probe = [this](io::ConnId id) { return runtime_->read_buffer_bytes(id); };
+  Start(options);
+  Client c(runtime_->port());
+  const std::string payload(4 << 20, 'p');
+  c.Write(payload + "\nbufsize\n");
+  EXPECT_EQ(c.ReadN(payload.size() + 1, 20000).size(), payload.size() + 1);
+  std::string line;
+  while (line.empty() || line.back() != '\n') {
+    const std::string byte = c.ReadN(1);
+    if (byte.empty()) break;
+    line += byte;
+  }
+  size_t bytes = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(absl::StripSuffix(line, "\n"), &bytes)) << line;
+  EXPECT_GT(bytes, options.read_buffer_min_bytes);
+  EXPECT_LE(bytes, options.read_buffer_free_max_bytes);
+}
+
 TEST_F(RuntimeTest, StalledReaderGetsBackPressureThenDrains) {
   Start();
   Client c(runtime_->port(), /*rcvbuf_bytes=*/32 * 1024);
