@@ -52,6 +52,18 @@ TEST(EncodeTest, WriteMsgLineFillsExactlyItsSize) {
   EXPECT_EQ(buf[size], '#');
 }
 
+TEST(EncodeTest, WriteMsgWritesWhatAppendMsgAppends) {
+  MsgLine line = Msg("foo.bar", "12", "_INBOX.x", 4, 9);
+  line.total_bytes_text = "09";  // the publisher's own digits are relayed
+  const std::string payload = "HDR:hello";
+  std::string appended;
+  AppendMsg(line, payload, &appended);
+  EXPECT_EQ(appended, "HMSG foo.bar 12 _INBOX.x 4 09\r\nHDR:hello\r\n");
+  std::string buf(appended.size() + 8, '#');
+  EXPECT_EQ(WriteMsg(line, payload, absl::Span<char>(buf.data(), buf.size())), appended.size());
+  EXPECT_EQ(buf, appended + "########");
+}
+
 TEST(EncodeTest, AppendKeepsExistingBytes) {
   std::string out = "PONG\r\n";
   AppendMsg(Msg("s", "1", "", -1, 2), "hi", &out);
