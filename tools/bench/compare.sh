@@ -153,9 +153,15 @@ def cpu(rs):
     gen = statistics.median(r["bench_cpu_s"] / r["elapsed_s"] for r in rs if r["elapsed_s"] > 0)
     return srv, gen
 lines = []
+def spread(rs, key):
+    # (max - min) / median over the rounds: how steady the figure was.
+    vals = [r[key] for r in rs]
+    m = statistics.median(vals)
+    return (max(vals) - min(vals)) / m if m else 0.0
 lines.append("| scenario | metric | natrium | nats-server | ratio natrium/nats | counts ok "
-             "| server CPU per msg, ratio | CPU use natrium (server/bench) | CPU use nats (server/bench) |")
-lines.append("|---|---|---|---|---|---|---|---|---|")
+             "| spread natrium / nats | server CPU per msg, ratio "
+             "| CPU use natrium (server/bench) | CPU use nats (server/bench) |")
+lines.append("|---|---|---|---|---|---|---|---|---|---|")
 for label, servers in by.items():
     a, b = servers.get("natrium", []), servers.get("nats", [])
     if not a or not b:
@@ -183,8 +189,9 @@ for label, servers in by.items():
         va, vb = med(a, key) * scale, med(b, key) * scale
         ratio = va / vb if vb else float("nan")
         tail = extra if i == 0 else "| | | |"
+        sp = f"{spread(a, key):.0%} / {spread(b, key):.0%}"
         lines.append(f"| {label} | {name} | {va:,.1f} | {vb:,.1f} | {ratio:.2f} | "
-                     f"{'yes' if ok else 'NO'} {tail}")
+                     f"{'yes' if ok else 'NO'} | {sp} {tail}")
 text = "\n".join(lines)
 print(text)
 if len(sys.argv) > 2 and sys.argv[2]:
