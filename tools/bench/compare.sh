@@ -106,7 +106,8 @@ run_one() {  # label server_name port args...
   fi
 }
 
-echo "machine: $(nproc) cores, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+hv=$(lscpu 2>/dev/null | sed -n 's/^Hypervisor vendor: *//p')
+echo "machine: $(nproc) cores, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')${hv:+, VM ($hv)}, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
 echo "natrium: $natrium"
 echo "nats-server: $($nats --version 2>&1 | head -1)"
 echo "rounds: $rounds (A B alternating), server pin: ${server_pin:-none}, bench pin: ${bench_pin:-none}"
