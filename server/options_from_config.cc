@@ -49,8 +49,6 @@ constexpr absl::string_view kLaterKeys[] = {"cluster",
                                             "prof_port",
                                             "connect_error_reports",
                                             "reconnect_error_reports",
-                                            "lame_duck_duration",
-                                            "lame_duck_grace_period",
                                             "https",
                                             "nkeys",
                                             "jetstream_max_memory",
@@ -367,6 +365,21 @@ const std::map<std::string, Handler>& Handlers() {
       NA_ASSIGN_OR_RETURN(s->node.write_deadline_ns, GetDuration(v, "write_deadline"));
       return absl::OkStatus();
     };
+    m["lame_duck_duration"] = [](const ConfigValue& v, Settings* s) -> absl::Status {
+      NA_ASSIGN_OR_RETURN(int64_t ns, GetDuration(v, "lame_duck_duration"));
+      if (ns < kLameDuckDurationMinNs) {
+        return v.Error(absl::StrCat("invalid lame_duck_duration of ", GoDuration(ns),
+                                    ", minimum is 30 seconds"));
+      }
+      s->lame_duck_duration_ns = ns;
+      return absl::OkStatus();
+    };
+    m["lame_duck_grace_period"] = [](const ConfigValue& v, Settings* s) -> absl::Status {
+      NA_ASSIGN_OR_RETURN(int64_t ns, GetDuration(v, "lame_duck_grace_period"));
+      if (ns < 0) return v.Error("invalid lame_duck_grace_period, needs to be positive");
+      s->lame_duck_grace_period_ns = ns;
+      return absl::OkStatus();
+    };
     m["authorization"] = [](const ConfigValue& v, Settings* s) {
       return ApplyAuthorization(v, &s->node.auth);
     };
@@ -443,8 +456,38 @@ void ApplyFlags(const Flags& f, Settings* s) {
   }
 }
 
+std::string GoDuration(int64_t ns) {
+  if (ns == 0) return "0s";
+  std::string sign = ns < 0 ? "-" : "";
+  const uint64_t u = ns < 0 ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+  // Below a second Go picks ns/us/ms with a decimal fraction; at or above, h/m/s.
+  auto fraction = [](uint64_t v, uint64_t unit) {
+    std::string out = absl::StrCat(v / unit);
+    std::string frac = absl::StrCat(unit + v % unit).substr(1);
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    if (!frac.empty()) absl::StrAppend(&out, ".", frac);
+    return out;
+  };
+  if (u < 1'000) return absl::StrCat(sign, u, "ns");
+  if (u < 1'000'000) return absl::StrCat(sign, fraction(u, 1'000), "\xc2\xb5s");
+  if (u < 1'000'000'000) return absl::StrCat(sign, fraction(u, 1'000'000), "ms");
+  const uint64_t sec_ns = u % 60'000'000'000;
+  const uint64_t total_min = u / 60'000'000'000;
+  std::string out = sign;
+  if (total_min >= 60) absl::StrAppend(&out, total_min / 60, "h");
+  if (total_min > 0) absl::StrAppend(&out, total_min % 60, "m");
+  absl::StrAppend(&out, fraction(sec_ns, 1'000'000'000), "s");
+  return out;
+}
+
 absl::Status Validate(const Settings& s) {
   const node::Options& o = s.node;
+  if (s.lame_duck_duration_ns > 0 && s.lame_duck_grace_period_ns >= s.lame_duck_duration_ns) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("lame duck grace period (", GoDuration(s.lame_duck_grace_period_ns),
+                     ") should be strictly lower than lame duck duration (",
+                     GoDuration(s.lame_duck_duration_ns), ")"));
+  }
   if (o.max_payload_bytes > o.max_pending_bytes) {
     return absl::InvalidArgumentError(absl::StrCat("max_payload (", o.max_payload_bytes,
                                                    ") cannot be higher than max_pending (",

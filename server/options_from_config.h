@@ -10,6 +10,7 @@
 #ifndef NATRIUM_SERVER_OPTIONS_FROM_CONFIG_H_
 #define NATRIUM_SERVER_OPTIONS_FROM_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,11 @@
 
 namespace na::server {
 
+inline constexpr int64_t kLameDuckDurationDefaultNs = 120'000'000'000;
+inline constexpr int64_t kLameDuckGracePeriodDefaultNs = 10'000'000'000;
+// Shorter durations are refused by the config parser, as nats-server does.
+inline constexpr int64_t kLameDuckDurationMinNs = 30'000'000'000;
+
 // Everything natrium-server runs with: the engine's options plus what only the process uses.
 struct Settings {
   node::Options node;
@@ -28,6 +34,9 @@ struct Settings {
   std::string log_file;
   std::string pid_file;
   std::string ports_file_dir;
+  // Lame duck mode (nats-server's DEFAULT_LAME_DUCK_DURATION / _GRACE_PERIOD).
+  int64_t lame_duck_duration_ns = kLameDuckDurationDefaultNs;
+  int64_t lame_duck_grace_period_ns = kLameDuckGracePeriodDefaultNs;
   // Warnings to log once logging is set up ("... is not supported yet").
   std::vector<std::string> warnings;
 };
@@ -37,6 +46,9 @@ absl::Status ApplyConfig(const config::ConfigValue& root, Settings* settings);
 
 // Applies the flags that were given (they override the config).
 void ApplyFlags(const Flags& flags, Settings* settings);
+
+// A duration as Go's time.Duration.String() prints it ("2m0s", "1.5s", "500ms").
+std::string GoDuration(int64_t ns);
 
 // Checks what nats-server checks before starting, with its messages (e.g. "max_payload (X)
 // cannot be higher than max_pending (Y)").

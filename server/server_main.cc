@@ -16,15 +16,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "engine/base/status_macros.h"
 #include "engine/monitor/monitor.h"
 #include "engine/node/node.h"
 #include "net/http/http_server.h"
 #include "net/runtime/runtime.h"
 #include "server/config/config_parser.h"
 #include "server/flags.h"
+#include "server/lame_duck.h"
 #include "server/logger.h"
 #include "server/options_from_config.h"
 #include "server/ports_file.h"
+#include "server/reload.h"
 #include "server/signal_command.h"
 
 namespace na::server {
@@ -149,6 +152,9 @@ int ServerMain(int argc, char** argv) {
   }
   ApplyFlags(flags, &settings);
   if (absl::Status valid = Validate(settings); !valid.ok()) return Die(valid.message(), "");
+  // As configured (before the runtime fills in defaults and a random port): what a reload
+  // compares the re-read file against.
+  Settings configured = settings;
 
   const int pid = static_cast<int>(getpid());
   Logger logger(pid);
@@ -275,7 +281,42 @@ int ServerMain(int argc, char** argv) {
   }
   logger.Info("Server is ready");
 
+  // Re-reads the config file and applies what nats-server 2.9.10 can reload; flags given on
+  // the command line still override it.
+  auto reload = [&]() -> absl::Status {
+    if (flags.config_file.empty()) {
+      return absl::FailedPreconditionError(
+          "can only reload config when a file is provided using -c or --config");
+    }
+    absl::StatusOr<config::ConfigValue> root = config::ParseConfigFile(flags.config_file);
+    if (!root.ok()) return root.status();
+    Settings next;
+    NA_RETURN_IF_ERROR(ApplyConfig(*root, &next));
+    ApplyFlags(flags, &next);
+    NA_RETURN_IF_ERROR(Validate(next));
+    NA_ASSIGN_OR_RETURN(std::vector<std::string> lines, DiffForReload(configured, next));
+    configured = next;
+    if (!next.http_host_set) next.node.http_host = next.node.host;
+    next.node.config_file = options.config_file;
+    settings.logtime = next.logtime;
+    settings.log_file = next.log_file;
+    settings.pid_file = next.pid_file;
+    settings.ports_file_dir = next.ports_file_dir;
+    node.Reload(next.node);
+    log_options.logtime = next.logtime;
+    log_options.debug = next.node.debug;
+    log_options.trace = next.node.trace;
+    log_options.file = next.log_file;
+    if (absl::Status s = logger.Configure(log_options); !s.ok()) {
+      logger.Error(absl::StrCat("Failed to re-open log file: ", s.message()));
+    }
+    for (const std::string& line : lines) logger.Info(line);
+    logger.Info("Reloaded server configuration");
+    return absl::OkStatus();
+  };
+
   int exit_code = 0;
+  bool lame_duck_requested = false;
   runtime.set_signal_handler([&](int signo) {
     switch (signo) {
       case SIGINT:
@@ -284,6 +325,7 @@ int ServerMain(int argc, char** argv) {
         return true;
       case SIGTERM:
         logger.Debug("Trapped \"terminated\" signal");
+        if (lame_duck_requested) return false;  // lame duck mode ends the server itself
         exit_code = 1;  // nats-server exits 1 on SIGTERM outside lame duck mode
         return true;
       case SIGUSR1:
@@ -298,26 +340,37 @@ int ServerMain(int argc, char** argv) {
         return false;
       case SIGHUP:
         logger.Debug("Trapped \"hangup\" signal");
-        if (flags.config_file.empty()) {
-          logger.Error(
-              "Failed to reload server configuration: can only reload config when a file is "
-              "provided using -c or --config");
-        } else {
-          logger.Error(
-              "Failed to reload server configuration: config reload is not supported "
-              "yet");
+        if (absl::Status s = reload(); !s.ok()) {
+          logger.Error(absl::StrCat("Failed to reload server configuration: ", s.message()));
         }
         return false;
       case SIGUSR2:
         logger.Debug("Trapped \"user defined signal 2\" signal");
-        logger.Warn("Lame duck mode is not supported yet, ignoring the signal");
-        return false;
+        if (lame_duck_requested) return false;
+        lame_duck_requested = true;
+        return true;
       default:
         return false;
     }
   });
 
-  runtime.Run();
+  const net::RunResult run = runtime.Run();
+  std::unique_ptr<LameDuck> lame_duck;
+  if (run.signal == SIGUSR2 && lame_duck_requested) {
+    logger.Info("Entering lame duck mode, stop accepting new clients");
+    lame_duck = std::make_unique<LameDuck>(node, runtime, seed ^ 0x1d,
+                                           [&logger](absl::string_view m) { logger.Info(m); });
+    absl::StatusOr<bool> started =
+        lame_duck->Start(configured.lame_duck_duration_ns, configured.lame_duck_grace_period_ns);
+    if (!started.ok()) {
+      logger.Error(absl::StrCat("Lame duck mode: ", started.status().message()));
+    } else if (*started) {
+      // Closes the listener at once and turns the loop until every client is gone (or a
+      // SIGINT stops it).
+      runtime.Drain(configured.lame_duck_duration_ns + configured.lame_duck_grace_period_ns +
+                    10'000'000'000);
+    }
+  }
 
   logger.Info("Initiating Shutdown...");
   node.Shutdown(net::Now(), runtime);
