@@ -302,7 +302,6 @@ int ServerMain(int argc, char** argv) {
     settings.log_file = next.log_file;
     settings.pid_file = next.pid_file;
     settings.ports_file_dir = next.ports_file_dir;
-    node.Reload(next.node);
     log_options.logtime = next.logtime;
     log_options.debug = next.node.debug;
     log_options.trace = next.node.trace;
@@ -311,6 +310,9 @@ int ServerMain(int argc, char** argv) {
       logger.Error(absl::StrCat("Failed to re-open log file: ", s.message()));
     }
     for (const std::string& line : lines) logger.Info(line);
+    // Clients are re-checked after the options lines, as the reference's reloadAuthorization
+    // runs at the end of applyOptions.
+    node.Reload(next.node, net::Now(), runtime);
     logger.Info("Reloaded server configuration");
     return absl::OkStatus();
   };

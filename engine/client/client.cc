@@ -94,6 +94,14 @@ void Client::SendLameDuckInfo() {
   Send(info);
 }
 
+void Client::SendLameDuckInfo() {
+  if (closed_) return;
+  std::string info = host_.ClientInfo(conn_, info_.remote_ip);
+  // ClientInfo ends "} \r\n"; "ldm" is the last field of the reference's INFO.
+  info.insert(info.size() - 4, ",\"ldm\":true");
+  Send(info);
+}
+
 void Client::RejectMaxConnections() {
   if (debug()) Log(io::LogLevel::kDebug, "Client connection created");
   Send(host_.ClientInfo(conn_, info_.remote_ip));
@@ -314,6 +322,49 @@ bool Client::CheckAuthBeforeConnect() {
   }
   AuthViolation();
   return false;
+}
+
+void Client::OnAuthReload() {
+  if (closed_ || !connect_received_) return;
+  const auth::Authenticator& authenticator = host_.authenticator();
+  if (!authenticator.Required()) {
+    identity_ = auth::Identity();
+  } else if (!Authenticate()) {
+    std::optional<auth::Identity> no_auth;
+    if (opts_.user.empty() && opts_.auth_token.empty()) no_auth = authenticator.NoAuthIdentity();
+    if (!no_auth.has_value()) {
+      bool user_kept = false;
+      for (const node::User& u : options_.auth.users) user_kept |= u.username == opts_.user;
+      if (!options_.auth.users.empty() && !user_kept) {
+        // Its user (and so its account) is gone: 2.9.10 closes it without a word.
+        Close(ClosedState::kClientClosed, io::CloseMode::kFlush);
+      } else {
+        AuthViolation();
+      }
+      return;
+    }
+    identity_ = std::move(*no_auth);
+  }
+  publish_cache_.clear();
+  reply_grants_.clear();
+  const auth::Permissions* perms = identity_.permissions.get();
+  if (perms == nullptr) return;
+  std::vector<subject::Subscription*> refused;
+  for (const auto& [sid, sub] : subs_) {
+    if (!perms->SubscribeAllowed(sub->subject, sub->queue)) refused.push_back(sub.get());
+  }
+  for (subject::Subscription* sub : refused) {
+    const std::string subject = sub->subject;
+    const std::string sid = sub->sid;
+    RemoveSubscription(sub);
+    SendErr(absl::StrCat("Permissions Violation for Subscription to ", GoQuote(subject), " (sid ",
+                         GoQuote(sid), ")"));
+    // The reference logs this line without the client prefix.
+    host_.effects().Log(io::LogLevel::kInfo,
+                        absl::StrCat("Removed sub ", GoQuote(subject), " (sid ", GoQuote(sid),
+                                     ") for ", AuthUserText(), " - not authorized"));
+    if (closed_) return;
+  }
 }
 
 void Client::AuthViolation() {
@@ -704,6 +755,7 @@ Next Client::OnPing() {
   }
   Send(protocol::kPongLine);
   last_client_ping_mono_ns_ = host_.now().mono_ns;
+  if (connect_received_) first_pong_sent_ = true;
   if (connect_received_) first_pong_sent_ = true;
   return closed_ ? Next::kStop : Next::kContinue;
 }
