@@ -94,14 +94,6 @@ void Client::SendLameDuckInfo() {
   Send(info);
 }
 
-void Client::SendLameDuckInfo() {
-  if (closed_) return;
-  std::string info = host_.ClientInfo(conn_, info_.remote_ip);
-  // ClientInfo ends "} \r\n"; "ldm" is the last field of the reference's INFO.
-  info.insert(info.size() - 4, ",\"ldm\":true");
-  Send(info);
-}
-
 void Client::RejectMaxConnections() {
   if (debug()) Log(io::LogLevel::kDebug, "Client connection created");
   Send(host_.ClientInfo(conn_, info_.remote_ip));
@@ -755,7 +747,6 @@ Next Client::OnPing() {
   }
   Send(protocol::kPongLine);
   last_client_ping_mono_ns_ = host_.now().mono_ns;
-  if (connect_received_) first_pong_sent_ = true;
   if (connect_received_) first_pong_sent_ = true;
   return closed_ ? Next::kStop : Next::kContinue;
 }

@@ -78,12 +78,6 @@ class Client final : public protocol::ClientOpHandler {
   bool receives_async_info() const { return first_pong_sent_ && opts_.protocol >= 1; }
   // Sends this client's INFO with "ldm":true (lame duck mode). No-op once closed.
   void SendLameDuckInfo();
-
-  // Async INFO (lame duck, cluster changes) goes only to clients with protocol >= 1 whose CONNECT
-  // and first PING have been answered, as the reference's sendAsyncInfoToClients requires.
-  bool receives_async_info() const { return first_pong_sent_ && opts_.protocol >= 1; }
-  // Sends this client's INFO with "ldm":true (lame duck mode). No-op once closed.
-  void SendLameDuckInfo();
   // After a config reload changed authorization (reload.go reloadAuthorization): a client whose
   // CONNECT no longer authenticates is closed, and subscriptions its new permissions refuse are
   // removed with -ERR 'Permissions Violation for Subscription to "<subj>" (sid "<sid>")'.
@@ -148,7 +142,6 @@ class Client final : public protocol::ClientOpHandler {
   std::string log_prefix_;
 
   bool connect_received_ = false;
-  bool first_pong_sent_ = false;  // a PING after CONNECT was answered
   bool first_pong_sent_ = false;  // a PING after CONNECT was answered
   bool expect_connect_ = false;   // auth is required and CONNECT has not authenticated yet
   bool headers_ = false;          // both sides support headers

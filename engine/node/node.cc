@@ -158,45 +158,6 @@ void Node::CloseClient(const io::Time& now, io::ConnId conn, io::Effects& effect
   effects_ = &null_effects;
 }
 
-void Node::Reload(Options options) {
-  options.port = options_.port;
-  options.start_wall_ns = options_.start_wall_ns;
-  options_ = std::move(options);
-  server_name_ = options_.server_name.empty() ? server_id_ : options_.server_name;
-  authenticator_ = std::make_unique<auth::SimpleAuthenticator>(options_.auth);
-  BuildInfoPrefix();
-}
-
-void Node::EnterLameDuckMode(const io::Time& now, io::Effects& effects) {
-  now_ = now;
-  effects_ = &effects;
-  lame_duck_ = true;
-  for (auto& [conn, c] : clients_) {
-    if (!c->closed() && c->receives_async_info()) c->SendLameDuckInfo();
-  }
-  ReapClosed();
-  effects_ = &null_effects;
-}
-
-std::vector<io::ConnId> Node::ClientConns() const {
-  std::vector<io::ConnId> conns;
-  conns.reserve(clients_.size());
-  for (const auto& [conn, c] : clients_) {
-    if (!c->closed()) conns.push_back(conn);
-  }
-  return conns;
-}
-
-void Node::CloseClient(const io::Time& now, io::ConnId conn, io::Effects& effects) {
-  now_ = now;
-  effects_ = &effects;
-  if (client::Client* c = Find(conn)) {
-    c->Close(client::ClosedState::kServerShutdown, io::CloseMode::kFlush);
-  }
-  ReapClosed();
-  effects_ = &null_effects;
-}
-
 void Node::Reload(Options options, const io::Time& now, io::Effects& effects) {
   now_ = now;
   effects_ = &effects;

@@ -66,21 +66,6 @@ class Node final : public io::Engine, private client::ClientHost {
   void CloseClient(const io::Time& now, io::ConnId conn, io::Effects& effects);
 
   // Config reload: takes the new options (server/ has already refused what cannot change) and
-  // applies them to new connections and to the INFO; the port stays the bound one.
-  void Reload(Options options);
-
-  // Lame duck mode; server/ drives the schedule (grace period, spread closes) and closes the
-  // listener. Sends the INFO with "ldm":true to every client that takes async INFO (protocol 1,
-  // CONNECT and first PING answered), as the reference does on entering the mode.
-  void EnterLameDuckMode(const io::Time& now, io::Effects& effects);
-  bool lame_duck() const { return lame_duck_; }
-  // Open client connections, in cid order.
-  std::vector<io::ConnId> ClientConns() const;
-  // Closes one client with reason "Server Shutdown" (lame duck's spread closes). No-op when it
-  // is gone already.
-  void CloseClient(const io::Time& now, io::ConnId conn, io::Effects& effects);
-
-  // Config reload: takes the new options (server/ has already refused what cannot change) and
   // applies them to the INFO and every client; the port stays the bound one. Open clients are
   // re-authenticated and lose the subscriptions their new permissions refuse
   // (Client::OnAuthReload).
@@ -129,7 +114,6 @@ class Node final : public io::Engine, private client::ClientHost {
   NodeCounters counters_;
   int64_t start_wall_ns_ = 0;
   bool shutting_down_ = false;
-  bool lame_duck_ = false;
   bool lame_duck_ = false;
 
   absl::btree_map<io::ConnId, std::unique_ptr<client::Client>> clients_;
