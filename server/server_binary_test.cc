@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -202,7 +203,7 @@ TEST(ServerBinaryTest, InvalidLimitsFailStartup) {
   Server s({"-c", dir + "/l.conf"});
   EXPECT_EQ(s.Wait(), 1);
   EXPECT_EQ(s.Stderr(),
-            "natrium-server: max_payload (1048576) cannot be higher than max_pending (262144)");
+            "natrium-server: max_payload (1048576) cannot be higher than max_pending (262144)\n");
 }
 
 TEST(ServerBinaryTest, RunsServesMonitorsAndShutsDownOnSigint) {
@@ -382,6 +383,234 @@ TEST(ServerBinaryTest, MonitoringKeySetsMatchTheReference) {
   for (size_t i = 0; i < targets.size(); ++i) {
     EXPECT_FALSE(key_sets[0][i].empty()) << targets[i];
     EXPECT_EQ(key_sets[1][i], key_sets[0][i]) << targets[i];
+  }
+}
+
+// ---- Lame duck mode and config reload, on both servers ----------------------------------------
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  socklen_t len = sizeof(addr);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+}
+
+// Everything until the peer closes (or `timeout_ms`).
+std::string ReadToEof(int fd, int timeout_ms) {
+  std::string out;
+  char buf[4096];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p = {fd, POLLIN, 0};
+    if (poll(&p, 1, 10) <= 0) continue;
+    const ssize_t n = read(fd, buf, sizeof(buf));
+    if (n <= 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out + "<timeout>";
+}
+
+bool Send(int fd, absl::string_view bytes) {
+  return write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+}
+
+// The [INF]/[WRN]/[ERR] lines logged after "Server is ready" (logtime off: "[pid] [INF] msg"),
+// without the pid.
+std::vector<std::string> LogAfterReady(const std::string& stderr_text) {
+  std::vector<std::string> lines;
+  bool ready = false;
+  std::stringstream in(stderr_text);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t tag = line.find("] [");
+    if (tag == std::string::npos) continue;
+    std::string rest = line.substr(tag + 2);
+    if (absl::StrContains(rest, "Server is ready")) {
+      ready = true;
+      continue;
+    }
+    if (ready && !absl::StartsWith(rest, "[DBG]") && !absl::StartsWith(rest, "[TRC]")) {
+      lines.push_back(rest);
+    }
+  }
+  return lines;
+}
+
+std::vector<const char*> Binaries() {
+  std::vector<const char*> out = {NATRIUM_SERVER_BIN};
+  struct stat st;
+  if (stat(kReferenceServer, &st) == 0) out.push_back(kReferenceServer);
+  return out;
+}
+
+TEST(ServerBinaryTest, LameDuckModeAsTheReference) {
+  std::vector<std::vector<std::string>> logs;
+  for (const char* binary : Binaries()) {
+    SCOPED_TRACE(binary);
+    const std::string dir = TempDir();
+    const int port = FreePort();
+    WriteFile(dir + "/ldm.conf", absl::StrCat("port: ", port,
+                                              "\nlogtime: false\nlame_duck_duration: \"30s\"\n"
+                                              "lame_duck_grace_period: \"1s\"\n"));
+    Server s({"-c", dir + "/ldm.conf"}, binary);
+    ASSERT_TRUE(s.WaitForLog("Server is ready")) << s.Stderr();
+    // `ready` has sent CONNECT (protocol 1) and a PING: it takes async INFO. `fresh` has not
+    // pinged yet and must not get it.
+    const int ready = Connect(port);
+    ReadUntil(ready, "\r\n");
+    ASSERT_TRUE(Send(ready, "CONNECT {\"protocol\":1,\"verbose\":false}\r\nPING\r\n"));
+    ASSERT_TRUE(absl::StrContains(ReadUntil(ready, "PONG\r\n"), "PONG\r\n"));
+    const int fresh = Connect(port);
+    const std::string fresh_info = ReadUntil(fresh, "\r\n");
+    ASSERT_TRUE(Send(fresh, "CONNECT {\"protocol\":1,\"verbose\":false}\r\n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+    const auto start = std::chrono::steady_clock::now();
+    s.Signal(SIGUSR2);
+    const std::string ldm = ReadUntil(ready, "\"ldm\":true} \r\n");
+    EXPECT_TRUE(absl::StartsWith(ldm, "INFO {\"server_id\":")) << ldm;
+    EXPECT_TRUE(absl::EndsWith(ldm, "\"client_ip\":\"127.0.0.1\",\"ldm\":true} \r\n")) << ldm;
+    ASSERT_TRUE(s.WaitForLog("Entering lame duck mode, stop accepting new clients"));
+    EXPECT_EQ(Connect(port), -1) << "the listener closes at once";
+    s.Signal(SIGTERM);  // ignored in lame duck mode: the mode ends the server itself
+
+    // Both are closed after the grace period, at most a second apart; nothing more is sent but
+    // PINGs.
+    const std::string rest_ready = ReadToEof(ready, 6000);
+    const std::string rest_fresh = ReadToEof(fresh, 6000);
+    const double elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_FALSE(absl::StrContains(rest_ready, "<timeout>"));
+    EXPECT_FALSE(absl::StrContains(rest_fresh, "ldm")) << rest_fresh;
+    EXPECT_FALSE(absl::StrContains(rest_fresh, "<timeout>"));
+    EXPECT_GE(elapsed_s, 0.9);
+    EXPECT_LE(elapsed_s, 4.0);
+    close(ready);
+    close(fresh);
+    EXPECT_EQ(s.Wait(), 0);
+    logs.push_back(LogAfterReady(s.Stderr()));
+    EXPECT_EQ(logs.back(),
+              (std::vector<std::string>{"[INF] Entering lame duck mode, stop accepting new clients",
+                                        "[INF] Closing existing clients",
+                                        "[INF] Initiating Shutdown...", "[INF] Server Exiting.."}));
+  }
+}
+
+TEST(ServerBinaryTest, LameDuckWithoutClientsShutsDownAtOnce) {
+  Server s({"-a", "127.0.0.1", "-p", "-1"});
+  ASSERT_TRUE(s.WaitForLog("Server is ready"));
+  s.Signal(SIGUSR2);
+  EXPECT_EQ(s.Wait(), 0);
+  EXPECT_TRUE(absl::StrContains(s.Stderr(), "Entering lame duck mode, stop accepting new clients"));
+  EXPECT_FALSE(absl::StrContains(s.Stderr(), "Closing existing clients"));
+}
+
+TEST(ServerBinaryTest, LameDuckDurationBelowMinimumIsRefused) {
+  const std::string dir = TempDir();
+  WriteFile(dir + "/a.conf", "port: 4999\nlame_duck_duration: \"6s\"\n");
+  Server a({"-c", dir + "/a.conf"});
+  EXPECT_EQ(a.Wait(), 1);
+  EXPECT_EQ(a.Stderr(), absl::StrCat("natrium-server: ", dir,
+                                     "/a.conf:2:1: invalid lame_duck_duration of 6s, minimum is "
+                                     "30 seconds\n\n"));
+  WriteFile(dir + "/b.conf",
+            "port: 4999\nlame_duck_duration: \"40s\"\nlame_duck_grace_period: \"50s\"\n");
+  Server b({"-c", dir + "/b.conf"});
+  EXPECT_EQ(b.Wait(), 1);
+  EXPECT_EQ(b.Stderr(),
+            "natrium-server: lame duck grace period (50s) should be strictly lower than lame "
+            "duck duration (40s)\n");
+}
+
+TEST(ServerBinaryTest, ConfigReloadAsTheReference) {
+  std::vector<std::vector<std::string>> logs;
+  for (const char* binary : Binaries()) {
+    SCOPED_TRACE(binary);
+    const std::string dir = TempDir();
+    const std::string conf = dir + "/r.conf";
+    const std::string head = absl::StrCat("port: ", FreePort(), "\nlogtime: false\n");
+    const int port = FreePort();
+    const std::string base = absl::StrCat("port: ", port, "\nlogtime: false\n");
+    WriteFile(conf, base +
+                        "authorization { users = [ {user: a, password: p}, {user: c, "
+                        "password: p, permissions: {subscribe: [\"foo.>\", \"bar\"]}} ] }\n");
+    Server s({"-c", conf}, binary);
+    ASSERT_TRUE(s.WaitForLog("Server is ready")) << s.Stderr();
+    const int a = Connect(port);
+    ReadUntil(a, "\r\n");
+    ASSERT_TRUE(Send(a,
+                     "CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"p\"}\r\n"
+                     "SUB foo.x 1\r\nPING\r\n"));
+    ASSERT_TRUE(absl::StrContains(ReadUntil(a, "PONG\r\n"), "PONG"));
+    const int c = Connect(port);
+    ReadUntil(c, "\r\n");
+    ASSERT_TRUE(Send(c,
+                     "CONNECT {\"verbose\":false,\"user\":\"c\",\"pass\":\"p\"}\r\n"
+                     "SUB foo.x 1\r\nSUB bar q 2\r\nSUB foo.y 3\r\nPING\r\n"));
+    ASSERT_TRUE(absl::StrContains(ReadUntil(c, "PONG\r\n"), "PONG"));
+
+    // User a is gone, c may only subscribe to foo.y; limits change too.
+    WriteFile(conf, base +
+                        "max_payload: 2048\nping_interval: \"30s\"\nauthorization { users = "
+                        "[ {user: b, password: p}, {user: c, password: p, permissions: "
+                        "{subscribe: \"foo.y\"}} ] }\n");
+    s.Signal(SIGHUP);
+    EXPECT_EQ(ReadToEof(a, 3000), "") << "a client whose user is gone is closed silently";
+    std::string errs = ReadUntil(c, "(sid \"2\")'\r\n");
+    if (!absl::StrContains(errs, "(sid \"1\")")) errs += ReadUntil(c, "(sid \"1\")'\r\n");
+    EXPECT_TRUE(absl::StrContains(
+        errs, "-ERR 'Permissions Violation for Subscription to \"foo.x\" (sid \"1\")'\r\n"));
+    EXPECT_TRUE(absl::StrContains(
+        errs, "-ERR 'Permissions Violation for Subscription to \"bar\" (sid \"2\")'\r\n"));
+    ASSERT_TRUE(s.WaitForLog("Reloaded server configuration"));
+    ASSERT_TRUE(Send(c, "PUB foo.y 2\r\nhi\r\nPUB foo.x 2\r\nno\r\nPING\r\n"));
+    EXPECT_EQ(ReadUntil(c, "PONG\r\n"), "MSG foo.y 3 2\r\nhi\r\nPONG\r\n");
+    // The INFO of new clients carries the new max_payload.
+    const int d = Connect(port);
+    EXPECT_TRUE(absl::StrContains(ReadUntil(d, "\r\n"), "\"max_payload\":2048,"));
+    close(d);
+
+    // Not reloadable: nothing is applied.
+    WriteFile(conf, base + "max_subscriptions: 5\n");
+    s.Signal(SIGHUP);
+    ASSERT_TRUE(s.WaitForLog("MaxSubs"));
+    WriteFile(conf, absl::StrCat(head, "\n"));
+    s.Signal(SIGHUP);
+    ASSERT_TRUE(s.WaitForLog("for Port"));
+    close(a);
+    close(c);
+    s.Signal(SIGINT);
+    EXPECT_EQ(s.Wait(), 0);
+    std::vector<std::string> log = LogAfterReady(s.Stderr());
+    // The reference removes a client's refused subscriptions in map order.
+    std::sort(log.begin(), log.end());
+    logs.push_back(log);
+    const std::string head_port = head.substr(6, head.find('\n') - 6);
+    EXPECT_EQ(log, (std::vector<std::string>{
+                       "[ERR] Failed to reload server configuration: config reload not "
+                       "supported for MaxSubs: old=0, new=5",
+                       absl::StrCat("[ERR] Failed to reload server configuration: config "
+                                    "reload not supported for Port: old=",
+                                    port, ", new=", head_port),
+                       "[INF] Initiating Shutdown...", "[INF] Reloaded server configuration",
+                       "[INF] Reloaded: accounts", "[INF] Reloaded: authorization users",
+                       "[INF] Reloaded: max_payload = 2048", "[INF] Reloaded: ping_interval = 30s",
+                       "[INF] Removed sub \"bar\" (sid \"2\") for User \"c\" - not authorized",
+                       "[INF] Removed sub \"foo.x\" (sid \"1\") for User \"c\" - not authorized",
+                       "[INF] Server Exiting.."}));
   }
 }
 

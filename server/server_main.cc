@@ -151,7 +151,7 @@ int ServerMain(int argc, char** argv) {
     }
   }
   ApplyFlags(flags, &settings);
-  if (absl::Status valid = Validate(settings); !valid.ok()) return Die(valid.message(), "");
+  if (absl::Status valid = Validate(settings); !valid.ok()) return Die(valid.message());
   // As configured (before the runtime fills in defaults and a random port): what a reload
   // compares the re-read file against.
   Settings configured = settings;
