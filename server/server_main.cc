@@ -309,10 +309,18 @@ int ServerMain(int argc, char** argv) {
     if (absl::Status s = logger.Configure(log_options); !s.ok()) {
       logger.Error(absl::StrCat("Failed to re-open log file: ", s.message()));
     }
-    for (const std::string& line : lines) logger.Info(line);
-    // Clients are re-checked after the options lines, as the reference's reloadAuthorization
-    // runs at the end of applyOptions.
-    node.Reload(next.node, net::Now(), runtime);
+    // The options apply where the reference's applyOptions reaches max_connections (clients
+    // closed to fit are logged before its line); clients are re-checked after every line.
+    bool applied = false;
+    for (const std::string& line : lines) {
+      if (!applied && absl::StartsWith(line, "Reloaded: max_connections")) {
+        node.Reload(next.node, net::Now(), runtime);
+        applied = true;
+      }
+      logger.Info(line);
+    }
+    if (!applied) node.Reload(next.node, net::Now(), runtime);
+    node.RecheckClientsAfterReload(net::Now(), runtime);
     logger.Info("Reloaded server configuration");
     return absl::OkStatus();
   };

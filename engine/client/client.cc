@@ -94,6 +94,13 @@ void Client::SendLameDuckInfo() {
   Send(info);
 }
 
+void Client::CloseForMaxConnections() {
+  if (closed_) return;
+  SendErr("maximum connections exceeded");
+  Log(io::LogLevel::kError, "maximum connections exceeded");
+  Close(ClosedState::kMaxConnectionsExceeded, io::CloseMode::kFlush);
+}
+
 void Client::RejectMaxConnections() {
   if (debug()) Log(io::LogLevel::kDebug, "Client connection created");
   Send(host_.ClientInfo(conn_, info_.remote_ip));
@@ -316,8 +323,10 @@ bool Client::CheckAuthBeforeConnect() {
   return false;
 }
 
-void Client::OnAuthReload() {
-  if (closed_ || !connect_received_) return;
+void Client::OnReload() {
+  if (closed_) return;
+  parser_.set_max_control_line_bytes(options_.max_control_line_bytes);
+  if (!connect_received_) return;
   const auth::Authenticator& authenticator = host_.authenticator();
   if (!authenticator.Required()) {
     identity_ = auth::Identity();

@@ -78,10 +78,14 @@ class Client final : public protocol::ClientOpHandler {
   bool receives_async_info() const { return first_pong_sent_ && opts_.protocol >= 1; }
   // Sends this client's INFO with "ldm":true (lame duck mode). No-op once closed.
   void SendLameDuckInfo();
-  // After a config reload changed authorization (reload.go reloadAuthorization): a client whose
-  // CONNECT no longer authenticates is closed, and subscriptions its new permissions refuse are
-  // removed with -ERR 'Permissions Violation for Subscription to "<subj>" (sid "<sid>")'.
-  void OnAuthReload();
+  // After a config reload: takes the new max_control_line, then re-checks authorization as
+  // reload.go reloadAuthorization does: a client whose CONNECT no longer authenticates is closed,
+  // and subscriptions its new permissions refuse are removed with
+  // -ERR 'Permissions Violation for Subscription to "<subj>" (sid "<sid>")'.
+  void OnReload();
+  // A reload lowered max_connections below the open count: -ERR 'maximum connections exceeded'
+  // and close (client.go maxConnExceeded).
+  void CloseForMaxConnections();
 
   // protocol::ClientOpHandler
   protocol::Next OnConnect(absl::string_view json) override;

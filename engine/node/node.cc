@@ -167,7 +167,22 @@ void Node::Reload(Options options, const io::Time& now, io::Effects& effects) {
   server_name_ = options_.server_name.empty() ? server_id_ : options_.server_name;
   authenticator_ = std::make_unique<auth::SimpleAuthenticator>(options_.auth);
   BuildInfoPrefix();
-  for (auto& [conn, c] : clients_) c->OnAuthReload();
+  // The reference picks the clients to close in map (random) order; the newest go here.
+  const std::vector<io::ConnId> open = ClientConns();
+  const size_t max = static_cast<size_t>(options_.max_connections);
+  if (options_.max_connections > 0 && open.size() > max) {
+    for (size_t i = open.size(); i-- > max;) Find(open[i])->CloseForMaxConnections();
+    effects.Log(io::LogLevel::kInfo, absl::StrCat("Closed ", open.size() - max,
+                                                  " connections to fall within max_connections"));
+  }
+  ReapClosed();
+  effects_ = &null_effects;
+}
+
+void Node::RecheckClientsAfterReload(const io::Time& now, io::Effects& effects) {
+  now_ = now;
+  effects_ = &effects;
+  for (auto& [conn, c] : clients_) c->OnReload();
   ReapClosed();
   effects_ = &null_effects;
 }

@@ -65,11 +65,14 @@ class Node final : public io::Engine, private client::ClientHost {
   // is gone already.
   void CloseClient(const io::Time& now, io::ConnId conn, io::Effects& effects);
 
-  // Config reload: takes the new options (server/ has already refused what cannot change) and
-  // applies them to the INFO and every client; the port stays the bound one. Open clients are
-  // re-authenticated and lose the subscriptions their new permissions refuse
-  // (Client::OnAuthReload).
+  // Config reload, in the reference's two steps. Reload takes the new options (server/ has
+  // already refused what cannot change; the port stays the bound one) for the INFO, new clients
+  // and every open client's limits, and closes the newest clients beyond a lowered
+  // max_connections (logging "Closed N connections to fall within max_connections").
+  // RecheckClientsAfterReload then re-authenticates open clients, which lose the subscriptions
+  // their new permissions refuse (Client::OnReload).
   void Reload(Options options, const io::Time& now, io::Effects& effects);
+  void RecheckClientsAfterReload(const io::Time& now, io::Effects& effects);
 
   const NodeCounters& counters() const { return counters_; }
   const std::string& server_id() const { return server_id_; }

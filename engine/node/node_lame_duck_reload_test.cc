@@ -55,6 +55,11 @@ class LameDuckReloadTest : public ::testing::Test {
   void In(io::ConnId conn, absl::string_view bytes) {
     node_->Step(Now(), io::BytesIn{conn, bytes}, fx_);
   }
+  // What server/ does on SIGHUP once the new options are accepted.
+  void Reload(Options options) {
+    node_->Reload(std::move(options), Now(), fx_);
+    node_->RecheckClientsAfterReload(Now(), fx_);
+  }
   std::string Take(io::ConnId conn) {
     std::string s = std::move(fx_.out[conn]);
     fx_.out[conn].clear();
@@ -136,7 +141,7 @@ TEST_F(LameDuckReloadTest, ReloadRemovesRefusedSubscriptionsAndClosesRemovedUser
 
   Options next = WithUsers({MakeUser("b", {}), MakeUser("c", {"foo.y"})});
   next.max_payload_bytes = 2048;
-  node_->Reload(next, Now(), fx_);
+  Reload(next);
 
   // a's user is gone: closed without a word.
   EXPECT_EQ(Take(1), "");
@@ -165,7 +170,7 @@ TEST_F(LameDuckReloadTest, ReloadWithChangedPasswordIsAnAuthorizationViolation) 
   Take(1);
   User changed = MakeUser("a", {});
   changed.password = "q";
-  node_->Reload(WithUsers({changed}), Now(), fx_);
+  Reload(WithUsers({changed}));
   EXPECT_EQ(Take(1), "-ERR 'Authorization Violation'\r\n");
   EXPECT_EQ(fx_.closes.count(1), 1u);
 }
@@ -175,11 +180,49 @@ TEST_F(LameDuckReloadTest, ReloadWithoutAuthKeepsClientsAndSubscriptions) {
   Open(1);
   In(1, "CONNECT {\"verbose\":false,\"user\":\"c\",\"pass\":\"p\"}\r\nSUB foo 1\r\nPING\r\n");
   Take(1);
-  node_->Reload(Options(), Now(), fx_);
+  Reload(Options());
   EXPECT_EQ(Take(1), "");
   EXPECT_TRUE(fx_.closes.empty());
   In(1, "SUB bar 2\r\nPUB bar 1\r\nx\r\nPING\r\n");  // no permissions any more
   EXPECT_EQ(Take(1), "MSG bar 2 1\r\nx\r\nPONG\r\n");
+}
+
+TEST_F(LameDuckReloadTest, LoweredMaxConnectionsClosesTheNewestClients) {
+  Make(Options());
+  for (io::ConnId c : {1, 2, 3}) {
+    Open(c);
+    In(c, "CONNECT {\"verbose\":false}\r\nPING\r\n");
+    Take(c);
+  }
+  Options next;
+  next.max_connections = 1;
+  Reload(next);
+  EXPECT_EQ(Take(1), "");
+  EXPECT_EQ(Take(2), "-ERR 'maximum connections exceeded'\r\n");
+  EXPECT_EQ(Take(3), "-ERR 'maximum connections exceeded'\r\n");
+  EXPECT_THAT(node_->ClientConns(), ElementsAre(1));
+  EXPECT_THAT(fx_.logs, testing::Contains("Closed 2 connections to fall within max_connections"));
+}
+
+TEST_F(LameDuckReloadTest, ReloadedLimitsApplyToOpenClients) {
+  Make(Options());
+  Open(1);
+  In(1, "CONNECT {\"verbose\":false}\r\nPING\r\n");
+  Take(1);
+  Options next;
+  next.max_payload_bytes = 10;
+  Reload(next);
+  In(1, "PUB a 11\r\n");
+  EXPECT_EQ(Take(1), "-ERR 'Maximum Payload Violation'\r\n");
+
+  Open(2);
+  In(2, "CONNECT {\"verbose\":false}\r\nPING\r\n");
+  Take(2);
+  next.max_control_line_bytes = 20;
+  Reload(next);
+  // As 2.9.10 answered on a connection opened before the reload.
+  In(2, "PUB foo.bar.baz.qux.quux 11\r\n");
+  EXPECT_EQ(Take(2), "-ERR 'maximum control line exceeded'\r\n");
 }
 
 }  // namespace
