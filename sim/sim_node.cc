@@ -115,7 +115,14 @@ void SimNode::OnConnOpened(LinkId link) {
 void SimNode::OnBytes(LinkId link, absl::string_view bytes) {
   const uint64_t epoch = epoch_;
   Deliver([this, link, epoch, copy = std::string(bytes)] {
-    if (epoch != epoch_ || !conns_.contains(link)) return;
+    auto it = conns_.find(link);
+    if (epoch != epoch_ || it == conns_.end()) return;
+    Conn& conn = it->second;
+    // While paused, or while held bytes wait to go in first, arrivals queue behind them.
+    if (conn.read_paused || !conn.held_in.empty()) {
+      conn.held_in.append(copy);
+      return;
+    }
     Step(io::BytesIn{link, copy});
   });
 }
@@ -223,6 +230,59 @@ void SimNode::ArmTimer(io::TimerId id, int64_t deadline_mono_ns) {
 void SimNode::CancelTimer(io::TimerId id) {
   world_.trace().Record(world_.now_ns(), "fx_cancel", id, 0, "");
   timers_.erase(id);
+}
+
+void SimNode::PauseReading(io::ConnId conn, int64_t deadline_mono_ns) {
+  world_.trace().Record(world_.now_ns(), "fx_pause_read", conn,
+                        static_cast<uint64_t>(deadline_mono_ns), "");
+  auto it = conns_.find(conn);
+  if (it == conns_.end()) return;
+  world_.coverage().Hit("publisher_stall");
+  it->second.read_paused = true;
+  const uint64_t generation = ++it->second.pause_generation;
+  const uint64_t epoch = epoch_;
+  world_.queue().At(deadline_mono_ns, [this, conn, generation, epoch] {
+    if (epoch != epoch_) return;
+    Deliver([this, conn, generation, epoch] {
+      if (epoch != epoch_) return;
+      auto it = conns_.find(conn);
+      if (it == conns_.end() || !it->second.read_paused) return;
+      if (it->second.pause_generation != generation) return;
+      world_.trace().Record(world_.now_ns(), "pause_read_deadline", conn, 0, "");
+      EndReadPause(conn);
+    });
+  });
+}
+
+void SimNode::ResumeReading(io::ConnId conn) {
+  world_.trace().Record(world_.now_ns(), "fx_resume_read", conn, 0, "");
+  auto it = conns_.find(conn);
+  if (it == conns_.end() || !it->second.read_paused) return;
+  EndReadPause(conn);
+}
+
+void SimNode::EndReadPause(LinkId link) {
+  Conn& conn = conns_[link];
+  conn.read_paused = false;
+  ++conn.pause_generation;
+  if (conn.held_in.empty() || conn.unhold_scheduled) return;
+  conn.unhold_scheduled = true;
+  const uint64_t epoch = epoch_;
+  // Never inside the step that resumed it: the held bytes are a read of a later loop turn.
+  world_.queue().After(0, [this, link, epoch] {
+    if (epoch != epoch_) return;
+    Deliver([this, link, epoch] {
+      if (epoch != epoch_) return;
+      auto it = conns_.find(link);
+      if (it == conns_.end()) return;
+      Conn& conn = it->second;
+      conn.unhold_scheduled = false;
+      if (conn.read_paused || conn.held_in.empty()) return;
+      std::string held;
+      held.swap(conn.held_in);
+      Step(io::BytesIn{link, held});
+    });
+  });
 }
 
 void SimNode::Log(io::LogLevel level, absl::string_view message) {

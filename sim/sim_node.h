@@ -63,6 +63,8 @@ class SimNode : public io::Effects, public NodeEndpoint {
   void Close(io::ConnId conn, io::CloseMode mode) override;
   void ArmTimer(io::TimerId id, int64_t deadline_mono_ns) override;
   void CancelTimer(io::TimerId id) override;
+  void PauseReading(io::ConnId conn, int64_t deadline_mono_ns) override;
+  void ResumeReading(io::ConnId conn) override;
   void Log(io::LogLevel level, absl::string_view message) override;
 
  private:
@@ -70,6 +72,12 @@ class SimNode : public io::Effects, public NodeEndpoint {
     std::string out;  // queued by Send, not yet written to the link
     bool flush_scheduled = false;
     int64_t stalled_since_ns = -1;  // output waiting with a full window since then
+    // PauseReading: bytes that arrive wait in held_in (the socket buffer) until the pause ends;
+    // each pause has a generation so that an old deadline event cannot end a newer pause.
+    bool read_paused = false;
+    uint64_t pause_generation = 0;
+    bool unhold_scheduled = false;
+    std::string held_in;
   };
 
   void Step(const io::Input& input);
@@ -77,6 +85,8 @@ class SimNode : public io::Effects, public NodeEndpoint {
   void Deliver(std::function<void()> fn);
   void ScheduleFlush(LinkId link);
   void Flush(LinkId link);
+  // Ends a pause: held bytes go to the engine in a step of their own, at the end of this turn.
+  void EndReadPause(LinkId link);
 
   World& world_;
   int index_;

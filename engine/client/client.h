@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
@@ -69,7 +70,13 @@ class Client final : public protocol::ClientOpHandler {
     absl::string_view header_bytes_text;
     absl::string_view total_bytes_text;
   };
-  bool Deliver(const Client* publisher, subject::Subscription* sub, const Message& msg);
+  // A publisher that delivers to a subscriber over its stall gate is stalled (see README).
+  bool Deliver(Client* publisher, subject::Subscription* sub, const Message& msg);
+
+  // How long client.go stallDuration stalls a publisher on a subscriber with `pending_bytes` of
+  // `max_pending_bytes`: 100 ms at the gate (half), 100 ms more per 10% of the other half, 1 s at
+  // max_pending.
+  static int64_t StallDurationNs(uint64_t pending_bytes, int64_t max_pending_bytes);
 
   node::ConnSnapshot Snapshot() const;
 
@@ -127,6 +134,16 @@ class Client final : public protocol::ClientOpHandler {
   bool debug() const;
   bool trace() const;
   void Log(io::LogLevel level, absl::string_view text);
+  // Publisher stall (client.go stalls, stalledWait). Subscriber side: the gate opens when
+  // pending passes max_pending/2 and closes when a flush drains it or takes it below half, or on
+  // close; closing it releases the publishers noted on it. Publisher side: the gated subscribers
+  // of this read are collected, and at the end of the read the runtime stops reading this
+  // connection until all of them released it or the longest stall duration passed.
+  void NoteStalledBy(Client* subscriber, int64_t stall_ns);
+  void OnStallReleased(io::ConnId subscriber);
+  void ReleaseStallGate();
+  void EndStall(bool timed_out);
+
   void TraceIn(absl::string_view op, absl::string_view args);
   void TraceOut(absl::string_view op, absl::string_view args);
   void TracePayload(absl::string_view payload);
@@ -180,6 +197,13 @@ class Client final : public protocol::ClientOpHandler {
   int64_t start_wall_ns_ = 0;
   int64_t last_activity_wall_ns_ = 0;
   int64_t stop_wall_ns_ = 0;
+  // Publisher stall state (see NoteStalledBy). The vectors keep their capacity.
+  bool stall_gate_ = false;                     // subscriber: pending passed max_pending/2
+  std::vector<io::ConnId> stalled_publishers_;  // subscriber: publishers noted on the gate
+  std::vector<io::ConnId> stalled_on_;          // publisher: gates it waits for
+  int64_t stall_ns_ = 0;                        // publisher: longest stall noted in this read
+  bool reading_paused_ = false;                 // publisher: PauseReading is in force
+
   uint64_t in_msgs_ = 0;
   uint64_t in_bytes_ = 0;
   uint64_t out_msgs_ = 0;

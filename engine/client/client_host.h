@@ -45,6 +45,9 @@ class ClientHost {
   virtual void BeginDelivery() = 0;
   virtual void EndDelivery() = 0;
 
+  // The open client on `conn`, or null (a publisher stalled on a subscriber may have gone).
+  virtual Client* FindClient(io::ConnId conn) = 0;
+
   // The client has closed (it already told the runtime through Effects::Close). The host keeps
   // the object alive until the end of the Step, then records it among closed connections.
   virtual void OnClientClosed(Client* client) = 0;

@@ -14,6 +14,7 @@ enum class TimerKind : uint8_t {
   kPing = 1,           // the PING/stale-connection timer
   kAuth = 2,           // no CONNECT within authorization.timeout
   kWriteDeadline = 3,  // output not drained within write_deadline
+  kStall = 4,          // a stalled publisher's pause ends (client.go stalledWait's timeout)
   kNode = 7,           // node-wide timers (conn 0)
 };
 

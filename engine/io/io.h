@@ -125,6 +125,16 @@ class Effects {
   virtual void ArmTimer(TimerId id, int64_t deadline_mono_ns) = 0;
   virtual void CancelTimer(TimerId id) = 0;
 
+  // Stops reading `conn` until ResumeReading(conn) or until deadline_mono_ns, whichever comes
+  // first (the deadline bounds a stall even if the engine never resumes). Bytes already handed
+  // over in BytesIn stay delivered; the runtime makes no BytesIn for `conn` while it is paused
+  // (the socket's unread bytes wait in the kernel, or in the simulated stream), and output,
+  // Flushed and close reports keep flowing. Pausing a paused connection replaces its deadline.
+  // This is the publisher stall of nats-reference.md §7 (engine/client/README.md).
+  virtual void PauseReading(ConnId conn, int64_t deadline_mono_ns) = 0;
+  // Reads `conn` again. A no-op when it is not paused (its deadline may have passed already).
+  virtual void ResumeReading(ConnId conn) = 0;
+
   // Log lines without prefix or newline; the runtime adds time, level tag and pid as configured.
   virtual void Log(LogLevel level, absl::string_view message) = 0;
 };

@@ -21,6 +21,8 @@ class NullEffects final : public io::Effects {
   void Close(io::ConnId, io::CloseMode) override {}
   void ArmTimer(io::TimerId, int64_t) override {}
   void CancelTimer(io::TimerId) override {}
+  void PauseReading(io::ConnId, int64_t) override {}
+  void ResumeReading(io::ConnId) override {}
   void Log(io::LogLevel, absl::string_view) override {}
 };
 

@@ -103,6 +103,7 @@ class Node final : public io::Engine, private client::ClientHost {
 
   // INFO JSON up to and including "max_payload":N (and "jetstream"), without the closing brace.
   void BuildInfoPrefix();
+  client::Client* FindClient(io::ConnId conn) override { return Find(conn); }
   void OnConnOpened(const io::ConnOpened& in);
   client::Client* Find(io::ConnId conn);
   void ReapClosed();

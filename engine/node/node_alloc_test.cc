@@ -44,11 +44,14 @@ class CountingEffects final : public io::Effects {
   void Close(io::ConnId, io::CloseMode) override { ++closes; }
   void ArmTimer(io::TimerId, int64_t) override {}
   void CancelTimer(io::TimerId) override {}
+  void PauseReading(io::ConnId, int64_t) override { ++pauses; }
+  void ResumeReading(io::ConnId) override {}
   void Log(io::LogLevel, absl::string_view) override { ++logs; }
 
   uint64_t sent_bytes[8] = {};
   int closes = 0;
   int logs = 0;
+  int pauses = 0;
 };
 
 class NodeAllocTest : public ::testing::Test {

@@ -30,6 +30,11 @@ class RecordingEffects final : public io::Effects {
   void Close(io::ConnId conn, io::CloseMode mode) override { closes[conn] = mode; }
   void ArmTimer(io::TimerId id, int64_t deadline) override { timers[id] = deadline; }
   void CancelTimer(io::TimerId id) override { timers.erase(id); }
+  void PauseReading(io::ConnId conn, int64_t deadline) override { paused[conn] = deadline; }
+  void ResumeReading(io::ConnId conn) override {
+    paused.erase(conn);
+    resumed.push_back(conn);
+  }
   void Log(io::LogLevel level, absl::string_view message) override {
     logs.push_back(std::string(message));
   }
@@ -37,6 +42,8 @@ class RecordingEffects final : public io::Effects {
   std::map<io::ConnId, std::string> out;
   std::map<io::ConnId, io::CloseMode> closes;
   std::map<io::TimerId, int64_t> timers;
+  std::map<io::ConnId, int64_t> paused;  // conn -> pause deadline
+  std::vector<io::ConnId> resumed;
   std::vector<std::string> logs;
 };
 

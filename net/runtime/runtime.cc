@@ -219,7 +219,10 @@ bool Runtime::Turn(int64_t wake_by_mono_ns) {
     } else {
       Conn* conn = Find(tag);
       if (conn == nullptr || conn->state == ConnState::kDead) continue;
-      if (conn->state == ConnState::kOpen && (ready & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+      // A pause asked for earlier in this turn holds back events epoll already returned; a
+      // hang-up or error still ends the connection, as the read would find it.
+      if (conn->state == ConnState::kOpen && (ready & (EPOLLIN | EPOLLHUP | EPOLLERR)) &&
+          (conn->read_paused_until_mono_ns == 0 || (ready & (EPOLLHUP | EPOLLERR)))) {
         ReadFrom(*conn);
       }
       if (conn->state != ConnState::kDead && (ready & (EPOLLOUT | EPOLLHUP | EPOLLERR))) {
@@ -235,6 +238,7 @@ bool Runtime::Turn(int64_t wake_by_mono_ns) {
   for (auto& [fd, source] : poll_sources_) sources.push_back(source);
   for (PollSource* source : sources) source->OnTurn();
   CheckClosingDeadlines(now.mono_ns);
+  CheckPauseDeadlines(now.mono_ns);
   ShrinkIdleBuffers(now.mono_ns);
   if (listener_paused_ && listen_fd_ >= 0 && now.mono_ns >= listener_resume_mono_ns_) {
     listener_paused_ = false;
@@ -261,6 +265,12 @@ int Runtime::ComputeTimeoutMs() {
     if (Conn* conn = Find(id)) consider(conn->close_deadline_mono_ns - now_ns);
   }
   if (listener_paused_) consider(listener_resume_mono_ns_ - now_ns);
+  for (io::ConnId id : paused_) {
+    Conn* conn = Find(id);
+    if (conn != nullptr && conn->read_paused_until_mono_ns > 0) {
+      consider(conn->read_paused_until_mono_ns - now_ns);
+    }
+  }
   if (grown_buffers_ > 0) consider(std::max(next_idle_sweep_mono_ns_, now_ns + 1'000'000) - now_ns);
   for (auto& [fd, source] : poll_sources_) {
     const int64_t ns = source->MaxWaitNs();
@@ -450,7 +460,7 @@ void Runtime::FlushDirty() {
 void Runtime::UpdateInterest(Conn& conn) {
   if (conn.state == ConnState::kDead) return;
   uint32_t want = 0;
-  if (conn.state == ConnState::kOpen) want |= EPOLLIN;
+  if (conn.state == ConnState::kOpen && conn.read_paused_until_mono_ns == 0) want |= EPOLLIN;
   if (!conn.out.empty()) want |= EPOLLOUT;
   if (want == conn.events) return;
   struct epoll_event ev = {};
@@ -528,6 +538,7 @@ void Runtime::Shutdown() {
   dirty_.clear();
   dead_.clear();
   closing_.clear();
+  paused_.clear();
 }
 
 void Runtime::Send(io::ConnId id, absl::string_view bytes) {
@@ -566,6 +577,40 @@ void Runtime::ArmTimer(io::TimerId id, int64_t deadline_mono_ns) {
 }
 
 void Runtime::CancelTimer(io::TimerId id) { timers_.Cancel(id); }
+
+void Runtime::PauseReading(io::ConnId id, int64_t deadline_mono_ns) {
+  Conn* conn = Find(id);
+  if (conn == nullptr || conn->state != ConnState::kOpen) return;
+  if (conn->read_paused_until_mono_ns == 0) paused_.push_back(id);
+  // Never 0 (that means reading); a past deadline resumes at the end of the turn.
+  SetReadPaused(*conn, std::max<int64_t>(deadline_mono_ns, 1));
+}
+
+void Runtime::ResumeReading(io::ConnId id) {
+  Conn* conn = Find(id);
+  if (conn == nullptr || conn->read_paused_until_mono_ns == 0) return;
+  SetReadPaused(*conn, 0);
+}
+
+void Runtime::SetReadPaused(Conn& conn, int64_t until_mono_ns) {
+  conn.read_paused_until_mono_ns = until_mono_ns;
+  UpdateInterest(conn);
+}
+
+void Runtime::CheckPauseDeadlines(int64_t now_mono_ns) {
+  if (paused_.empty()) return;
+  size_t kept = 0;
+  for (io::ConnId id : paused_) {
+    Conn* conn = Find(id);
+    if (conn == nullptr || conn->read_paused_until_mono_ns == 0) continue;
+    if (conn->read_paused_until_mono_ns <= now_mono_ns) {
+      SetReadPaused(*conn, 0);
+      continue;
+    }
+    paused_[kept++] = id;
+  }
+  paused_.resize(kept);
+}
 
 void Runtime::Log(io::LogLevel level, absl::string_view message) { RuntimeLog(level, message); }
 

@@ -139,6 +139,8 @@ class Runtime : public io::Effects {
   void Close(io::ConnId conn, io::CloseMode mode) override;
   void ArmTimer(io::TimerId id, int64_t deadline_mono_ns) override;
   void CancelTimer(io::TimerId id) override;
+  void PauseReading(io::ConnId conn, int64_t deadline_mono_ns) override;
+  void ResumeReading(io::ConnId conn) override;
   void Log(io::LogLevel level, absl::string_view message) override;
 
  private:
@@ -162,6 +164,9 @@ class Runtime : public io::Effects {
     uint32_t events = 0;          // what epoll watches for it now
     bool dirty = false;           // in dirty_ (has output queued this turn)
     bool stall_reported = false;  // a Flushed{drained=false} went out since the last progress
+    // PauseReading: EPOLLIN is off (the kernel buffer, then TCP, holds the peer back) until
+    // ResumeReading or this deadline; 0 when reading.
+    int64_t read_paused_until_mono_ns = 0;
     int64_t close_deadline_mono_ns = 0;
   };
 
@@ -192,6 +197,9 @@ class Runtime : public io::Effects {
   void PeerGone(Conn& conn, io::CloseCause cause);
   void ReapDead();
   void CheckClosingDeadlines(int64_t now_mono_ns);
+  // Reads again from paused connections whose deadline passed.
+  void CheckPauseDeadlines(int64_t now_mono_ns);
+  void SetReadPaused(Conn& conn, int64_t until_mono_ns);
   void ShrinkIdleBuffers(int64_t now_mono_ns);
   void ResizeReadBuffer(Conn& conn, size_t bytes);
   bool HandleSignals();
@@ -228,6 +236,7 @@ class Runtime : public io::Effects {
   std::vector<io::ConnId> dirty_;
   std::vector<io::ConnId> dead_;
   std::vector<io::ConnId> closing_;  // in kClosingFlush, with a deadline
+  std::vector<io::ConnId> paused_;   // reading paused (may hold ids already resumed or gone)
   io::ConnId next_conn_id_ = kFirstConnId;
   TimerHeap timers_;
   int64_t next_idle_sweep_mono_ns_ = 0;

@@ -33,6 +33,9 @@ namespace {
 //   close_flush <n>    -> n bytes of 'z', then Close(kFlush)
 //   close_abort        -> "bye\n", then Close(kAbort)
 //   timers             -> arms several timers; each firing sends "fired <id>\n"
+//   id                 -> "<conn id>\n"
+//   pause <ms>         -> PauseReading(this conn, now + ms), then "paused\n"
+//   resume <id>        -> ResumeReading(id), then "resumed\n"
 // Anything else read is echoed as it arrived, so split writes are visible as-is.
 class ScriptEngine : public io::Engine {
  public:
@@ -94,6 +97,14 @@ class ScriptEngine : public io::Engine {
       fx.Close(conn, io::CloseMode::kAbort);
     } else if (words[0] == "bufsize" && buffer_probe) {
       fx.Send(conn, absl::StrCat(buffer_probe(conn), "\n"));
+    } else if (words[0] == "id") {
+      fx.Send(conn, absl::StrCat(conn, "\n"));
+    } else if (words[0] == "pause" && words.size() == 2 && absl::SimpleAtoi(words[1], &n)) {
+      fx.PauseReading(conn, now.mono_ns + n * 1'000'000);
+      fx.Send(conn, "paused\n");
+    } else if (words[0] == "resume" && words.size() == 2 && absl::SimpleAtoi(words[1], &n)) {
+      fx.ResumeReading(static_cast<io::ConnId>(n));
+      fx.Send(conn, "resumed\n");
     } else if (words[0] == "timers") {
       timer_conn_ = conn;
       const int64_t ms = 1'000'000;
@@ -319,6 +330,43 @@ TEST_F(RuntimeTest, ReadBufferGrowsPastFreeMaxOnlyWithinBudget) {
   ASSERT_TRUE(absl::SimpleAtoi(absl::StripSuffix(line, "\n"), &bytes)) << line;
   EXPECT_GT(bytes, options.read_buffer_min_bytes);
   EXPECT_LE(bytes, options.read_buffer_free_max_bytes);
+}
+
+TEST_F(RuntimeTest, PausedConnectionIsNotReadUntilResumed) {
+  Start();
+  Client a(runtime_->port());
+  Client b(runtime_->port());
+  a.Write("id\n");
+  const std::string id_line = a.ReadN(2);
+  ASSERT_EQ(id_line.back(), '\n');
+  a.Write("pause 60000\n");
+  EXPECT_EQ(a.ReadN(7), "paused\n");
+  const uint64_t bytes_before = engine_.Snapshot().bytes_in;
+  a.Write("echo held\n");
+  // Not read while paused, though its output (already sent) flowed.
+  EXPECT_EQ(a.ReadN(5, 300), "");
+  EXPECT_EQ(engine_.Snapshot().bytes_in, bytes_before);
+  // Other connections are read as usual.
+  b.Write("echo other\n");
+  EXPECT_EQ(b.ReadN(6), "other\n");
+  b.Write(absl::StrCat("resume ", id_line));
+  EXPECT_EQ(b.ReadN(8), "resumed\n");
+  EXPECT_EQ(a.ReadN(5), "held\n");
+}
+
+TEST_F(RuntimeTest, PausedConnectionIsReadAgainAtItsDeadline) {
+  Start();
+  Client a(runtime_->port());
+  const auto start = std::chrono::steady_clock::now();
+  a.Write("pause 300\n");
+  EXPECT_EQ(a.ReadN(7), "paused\n");
+  a.Write("echo late\n");
+  EXPECT_EQ(a.ReadN(5, 5000), "late\n");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, std::chrono::milliseconds(290));
+  // Resuming a connection that is reading already changes nothing.
+  a.Write("resume 1\necho still\n");
+  EXPECT_EQ(a.ReadN(14), "resumed\nstill\n");
 }
 
 TEST_F(RuntimeTest, StalledReaderGetsBackPressureThenDrains) {

@@ -12,6 +12,7 @@ const std::vector<std::string>& Coverage::Names() {
       "slow_consumer_cut",             // the server cut a client that stopped reading
       "slow_consumer_max_pending",     // ... because its pending bytes passed max_pending
       "slow_consumer_write_deadline",  // ... because its output stalled past write_deadline
+      "publisher_stall",               // the server paused a publisher's reads (stall gate)
       "stale_connection",              // a client saw -ERR 'Stale Connection'
       "reconnect",                     // a client came back after losing its connection
       "max_payload_violation",         // a client saw -ERR 'Maximum Payload Violation'
