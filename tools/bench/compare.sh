@@ -159,7 +159,8 @@ def spread(rs, key):
     vals = [r[key] for r in rs]
     m = statistics.median(vals)
     return (max(vals) - min(vals)) / m if m else 0.0
-lines.append("| scenario | metric | natrium | nats-server | ratio natrium/nats | counts ok "
+lines.append("| scenario | metric | natrium (median) | nats-server (median) "
+             "| ratio natrium/nats (median of rounds) | counts ok "
              "| spread natrium / nats | server CPU per msg, ratio "
              "| CPU use natrium (server/bench) | CPU use nats (server/bench) |")
 lines.append("|---|---|---|---|---|---|---|---|---|---|")
@@ -188,7 +189,10 @@ for label, servers in by.items():
         extra = f"| {cr:.2f} | {sa:.0%} / {ga:.0%} | {sb:.0%} / {gb:.0%} |"
     for i, (name, key, scale) in enumerate(metrics):
         va, vb = med(a, key) * scale, med(b, key) * scale
-        ratio = va / vb if vb else float("nan")
+        # The ratio is the median of per-round ratios: each round runs natrium and nats-server
+        # back to back, so a pair shares the machine's load of that moment.
+        pairs = [x[key] / y[key] for x, y in zip(a, b) if y[key]]
+        ratio = statistics.median(pairs) if pairs else float("nan")
         tail = extra if i == 0 else "| | | |"
         sp = f"{spread(a, key):.0%} / {spread(b, key):.0%}"
         lines.append(f"| {label} | {name} | {va:,.1f} | {vb:,.1f} | {ratio:.2f} | "
