@@ -131,6 +131,10 @@ void Client::CloseInternal(ClosedState state, io::CloseMode mode, bool tell_runt
     CancelTimer(kind);
   }
   if (tell_runtime) host_.effects().Close(conn_, mode);
+  // Unblocks anyone stalled on this connection (client.go closeConnection).
+  ReleaseStallGate();
+  stalled_on_.clear();
+  reading_paused_ = false;
   if (debug()) {
     Log(io::LogLevel::kDebug, absl::StrCat("Client connection closed: ", ClosedStateText(state)));
   }
@@ -138,28 +142,17 @@ void Client::CloseInternal(ClosedState state, io::CloseMode mode, bool tell_runt
   host_.OnClientClosed(this);
   while (!subs_.empty()) RemoveSubscription(subs_.begin()->second.get());
 }
-// Unblocks anyone stalled on this connection (client.go closeConnection).
-ReleaseStallGate();
-stalled_on_.clear();
-reading_paused_ = false;
 
 // ---- Inputs -----------------------------------------------------------------------------------
 
 void Client::OnBytes(absl::string_view bytes) {
   if (closed_) return;
   activity_in_read_ = false;
+  // The runtime reads again only once the pause ended; if its deadline came before our timer,
+  // the stall timed out all the same.
+  if (reading_paused_) EndStall(/*timed_out=*/true);
   const protocol::ParseError error = parser_.Feed(bytes, *this);
   if (!closed_ && error != protocol::ParseError::kNone) HandleParseError(error);
-  if (activity_in_read_ && !closed_) {
-    last_activity_mono_ns_ = host_.now().mono_ns;
-    last_activity_wall_ns_ = host_.now().wall_ns;
-  }
-}
-// The runtime reads again only once the pause ended; if its deadline came before our timer,
-// the stall timed out all the same.
-if (reading_paused_) EndStall(/*timed_out=*/true);
-
-void Client::HandleParseError(protocol::ParseError error) {
   if (!closed_ && !stalled_on_.empty()) {
     // The reference blocks in the middle of its read; the pause starts after this one, and the
     // publisher's TCP window then holds the rest back the same way.
@@ -167,6 +160,13 @@ void Client::HandleParseError(protocol::ParseError error) {
     host_.effects().PauseReading(conn_, host_.now().mono_ns + stall_ns_);
     ArmTimer(TimerKind::kStall, stall_ns_);
   }
+  if (activity_in_read_ && !closed_) {
+    last_activity_mono_ns_ = host_.now().mono_ns;
+    last_activity_wall_ns_ = host_.now().wall_ns;
+  }
+}
+
+void Client::HandleParseError(protocol::ParseError error) {
   if (expect_connect_ && !connect_received_) {
     // The reference refuses anything but CONNECT first on an auth server, bad bytes included.
     AuthViolation();
@@ -194,6 +194,12 @@ void Client::HandleParseError(protocol::ParseError error) {
 void Client::OnFlushed(uint64_t bytes_written, bool drained) {
   if (closed_) return;
   pending_bytes_ -= std::min(bytes_written, pending_bytes_);
+  // client.go flushOutbound: everything attempted written, or under half of max_pending.
+  if (stall_gate_ &&
+      (drained || pending_bytes_ < static_cast<uint64_t>(options_.max_pending_bytes / 2))) {
+    ReleaseStallGate();
+    if (closed_) return;
+  }
   if (drained) {
     CancelTimer(TimerKind::kWriteDeadline);
     return;
@@ -201,12 +207,6 @@ void Client::OnFlushed(uint64_t bytes_written, bool drained) {
   // Output is stuck in the runtime. The deadline runs from the last progress: a stream that
   // keeps moving, however slowly, is not a write timeout.
   const int64_t deadline_ns = options_.write_deadline_ns;
-  // client.go flushOutbound: everything attempted written, or under half of max_pending.
-  if (stall_gate_ &&
-      (drained || pending_bytes_ < static_cast<uint64_t>(options_.max_pending_bytes / 2))) {
-    ReleaseStallGate();
-    if (closed_) return;
-  }
   if (deadline_ns <= 0) return;
   const bool armed = (armed_timers_ & (1u << static_cast<int>(TimerKind::kWriteDeadline))) != 0;
   if (!armed || bytes_written > 0) ArmTimer(TimerKind::kWriteDeadline, deadline_ns);
@@ -228,6 +228,9 @@ void Client::OnTimer(TimerKind kind) {
     case TimerKind::kWriteDeadline:
       OnWriteDeadline();
       return;
+    case TimerKind::kStall:
+      if (reading_paused_) EndStall(/*timed_out=*/true);
+      return;
     default:
       return;
   }
@@ -235,42 +238,39 @@ void Client::OnTimer(TimerKind kind) {
 
 void Client::OnPingTimer() {
   const node::Options& options = options_;
-  case TimerKind::kStall:
-    if (reading_paused_) EndStall(/*timed_out=*/true);
-    return;
-    const int64_t now = host_.now().mono_ns;
-    const int64_t interval_ns = options.ping_interval_ns;
-    if (debug()) Log(io::LogLevel::kDebug, "Client Ping Timer");
-    // Without a measured RTT (no PONG to a PING of ours yet, or too old) the PING always goes out.
-    const bool need_rtt = rtt_ns_ == 0 || rtt_start_mono_ns_ < 0 ||
-                          now - rtt_start_mono_ns_ > kRttMeasurementIntervalNs;
-    // The reference logs how long ago, rounded to the second (Go's Duration.Round).
-    const auto log_delay = [&](absl::string_view why, int64_t since_mono_ns) {
-      if (!debug()) return;
-      constexpr int64_t kSecondNs = 1'000'000'000;
-      const int64_t ago_ns = (now - since_mono_ns + kSecondNs / 2) / kSecondNs * kSecondNs;
-      Log(io::LogLevel::kDebug,
-          absl::StrCat("Delaying PING due to ", why, " ", GoDuration(ago_ns), " ago"));
-    };
-    if (!need_rtt && now - last_activity_mono_ns_ < interval_ns) {
-      log_delay("client activity", last_activity_mono_ns_);
-    } else if (!need_rtt && last_client_ping_mono_ns_ >= 0 &&
-               now - last_client_ping_mono_ns_ < interval_ns) {
-      log_delay("remote ping", last_client_ping_mono_ns_);
-    } else {
-      if (pings_out_ + 1 > options.ping_max) {
-        if (debug()) Log(io::LogLevel::kDebug, "Stale Client Connection - Closing");
-        // The reference queues this -ERR without tracing it.
-        std::string err;
-        protocol::AppendErrLine("Stale Connection", &err);
-        Send(err);
-        Close(ClosedState::kStaleConnection, io::CloseMode::kFlush);
-        return;
-      }
-      SendPing();
-      if (closed_) return;
+  const int64_t now = host_.now().mono_ns;
+  const int64_t interval_ns = options.ping_interval_ns;
+  if (debug()) Log(io::LogLevel::kDebug, "Client Ping Timer");
+  // Without a measured RTT (no PONG to a PING of ours yet, or too old) the PING always goes out.
+  const bool need_rtt = rtt_ns_ == 0 || rtt_start_mono_ns_ < 0 ||
+                        now - rtt_start_mono_ns_ > kRttMeasurementIntervalNs;
+  // The reference logs how long ago, rounded to the second (Go's Duration.Round).
+  const auto log_delay = [&](absl::string_view why, int64_t since_mono_ns) {
+    if (!debug()) return;
+    constexpr int64_t kSecondNs = 1'000'000'000;
+    const int64_t ago_ns = (now - since_mono_ns + kSecondNs / 2) / kSecondNs * kSecondNs;
+    Log(io::LogLevel::kDebug,
+        absl::StrCat("Delaying PING due to ", why, " ", GoDuration(ago_ns), " ago"));
+  };
+  if (!need_rtt && now - last_activity_mono_ns_ < interval_ns) {
+    log_delay("client activity", last_activity_mono_ns_);
+  } else if (!need_rtt && last_client_ping_mono_ns_ >= 0 &&
+             now - last_client_ping_mono_ns_ < interval_ns) {
+    log_delay("remote ping", last_client_ping_mono_ns_);
+  } else {
+    if (pings_out_ + 1 > options.ping_max) {
+      if (debug()) Log(io::LogLevel::kDebug, "Stale Client Connection - Closing");
+      // The reference queues this -ERR without tracing it.
+      std::string err;
+      protocol::AppendErrLine("Stale Connection", &err);
+      Send(err);
+      Close(ClosedState::kStaleConnection, io::CloseMode::kFlush);
+      return;
     }
-    ArmTimer(TimerKind::kPing, interval_ns);
+    SendPing();
+    if (closed_) return;
+  }
+  ArmTimer(TimerKind::kPing, interval_ns);
 }
 
 void Client::OnWriteDeadline() {
@@ -305,21 +305,14 @@ bool Client::Send(absl::string_view bytes) {
   }
   pending_bytes_ += bytes.size();
   host_.effects().Send(conn_, bytes);
-  return true;
-}
-
-void Client::SendErr(absl::string_view text) {
-  if (closed_) return;
-  if (trace()) TraceOut("-ERR", text);
-  std::string line;
   // Opened here rather than at flush time so that many fan-in publishers see it at once
   // (client.go queueOutbound).
   if (max_pending > 0 && pending_bytes_ > static_cast<uint64_t>(max_pending / 2)) {
     stall_gate_ = true;
   }
-  protocol::AppendErrLine(text, &line);
-  Send(line);
+  return true;
 }
+
 // ---- Publisher stall --------------------------------------------------------------------------
 
 int64_t Client::StallDurationNs(uint64_t pending_bytes, int64_t max_pending_bytes) {
@@ -369,6 +362,14 @@ void Client::EndStall(bool timed_out) {
   reading_paused_ = false;
   stalled_on_.clear();
   stall_ns_ = 0;
+}
+
+void Client::SendErr(absl::string_view text) {
+  if (closed_) return;
+  if (trace()) TraceOut("-ERR", text);
+  std::string line;
+  protocol::AppendErrLine(text, &line);
+  Send(line);
 }
 
 void Client::SendOk() {
@@ -664,6 +665,15 @@ bool Client::Deliver(Client* publisher, subject::Subscription* sub, const Messag
   if (publisher == this && !opts_.echo) return false;
   if (deny_on_delivery_ && identity_.permissions->DeliveryDenied(msg.subject)) return false;
 
+  // client.go deliverMsg: a client publisher delivering to a subscriber over its gate stalls.
+  if (stall_gate_ && publisher != nullptr) {
+    publisher->NoteStalledBy(this, StallDurationNs(pending_bytes_, options_.max_pending_bytes));
+    if (std::find(stalled_publishers_.begin(), stalled_publishers_.end(), publisher->conn()) ==
+        stalled_publishers_.end()) {
+      stalled_publishers_.push_back(publisher->conn());
+    }
+  }
+
   ++sub->delivered_msgs;
   bool last_delivery = false;
   if (sub->max_msgs > 0) {
@@ -673,15 +683,6 @@ bool Client::Deliver(Client* publisher, subject::Subscription* sub, const Messag
             absl::StrCat("Auto-unsubscribe limit [", sub->max_msgs, "] exceeded"));
       }
       RemoveSubscription(sub);
-      // client.go deliverMsg: a client publisher delivering to a subscriber over its gate stalls.
-      if (stall_gate_ && publisher != nullptr) {
-        publisher->NoteStalledBy(this, StallDurationNs(pending_bytes_, options_.max_pending_bytes));
-        if (std::find(stalled_publishers_.begin(), stalled_publishers_.end(), publisher->conn()) ==
-            stalled_publishers_.end()) {
-          stalled_publishers_.push_back(publisher->conn());
-        }
-      }
-
       return false;
     }
     last_delivery = static_cast<int64_t>(sub->delivered_msgs) == sub->max_msgs;
