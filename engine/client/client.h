@@ -130,10 +130,6 @@ class Client final : public protocol::ClientOpHandler {
   void OnPingTimer();
   void OnWriteDeadline();
 
-  // Logging; the prefix is "<ip>:<port> - cid:<n> - " plus the client's name once known.
-  bool debug() const;
-  bool trace() const;
-  void Log(io::LogLevel level, absl::string_view text);
   // Publisher stall (client.go stalls, stalledWait). Subscriber side: the gate opens when
   // pending passes max_pending/2 and closes when a flush drains it or takes it below half, or on
   // close; closing it releases the publishers noted on it. Publisher side: the gated subscribers
@@ -144,6 +140,10 @@ class Client final : public protocol::ClientOpHandler {
   void ReleaseStallGate();
   void EndStall(bool timed_out);
 
+  // Logging; the prefix is "<ip>:<port> - cid:<n> - " plus the client's name once known.
+  bool debug() const;
+  bool trace() const;
+  void Log(io::LogLevel level, absl::string_view text);
   void TraceIn(absl::string_view op, absl::string_view args);
   void TraceOut(absl::string_view op, absl::string_view args);
   void TracePayload(absl::string_view payload);
@@ -193,10 +193,6 @@ class Client final : public protocol::ClientOpHandler {
   uint64_t pending_bytes_ = 0;
   uint8_t armed_timers_ = 0;  // bit per TimerKind
 
-  int64_t start_mono_ns_ = 0;
-  int64_t start_wall_ns_ = 0;
-  int64_t last_activity_wall_ns_ = 0;
-  int64_t stop_wall_ns_ = 0;
   // Publisher stall state (see NoteStalledBy). The vectors keep their capacity.
   bool stall_gate_ = false;                     // subscriber: pending passed max_pending/2
   std::vector<io::ConnId> stalled_publishers_;  // subscriber: publishers noted on the gate
@@ -204,6 +200,10 @@ class Client final : public protocol::ClientOpHandler {
   int64_t stall_ns_ = 0;                        // publisher: longest stall noted in this read
   bool reading_paused_ = false;                 // publisher: PauseReading is in force
 
+  int64_t start_mono_ns_ = 0;
+  int64_t start_wall_ns_ = 0;
+  int64_t last_activity_wall_ns_ = 0;
+  int64_t stop_wall_ns_ = 0;
   uint64_t in_msgs_ = 0;
   uint64_t in_bytes_ = 0;
   uint64_t out_msgs_ = 0;

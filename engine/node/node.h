@@ -100,10 +100,10 @@ class Node final : public io::Engine, private client::ClientHost {
   void BeginDelivery() override { ++delivery_depth_; }
   void EndDelivery() override;
   void OnClientClosed(client::Client* client) override;
+  client::Client* FindClient(io::ConnId conn) override { return Find(conn); }
 
   // INFO JSON up to and including "max_payload":N (and "jetstream"), without the closing brace.
   void BuildInfoPrefix();
-  client::Client* FindClient(io::ConnId conn) override { return Find(conn); }
   void OnConnOpened(const io::ConnOpened& in);
   client::Client* Find(io::ConnId conn);
   void ReapClosed();
