@@ -512,7 +512,8 @@ TEST(ServerBinaryTest, LameDuckModeAsTheReference) {
 TEST(ServerBinaryTest, LameDuckWithoutClientsShutsDownAtOnce) {
   Server s({"-a", "127.0.0.1", "-p", "-1"});
   ASSERT_TRUE(s.WaitForLog("Server is ready"));
-  s.Signal(SIGUSR2);
+  Server ldm({"-sl", absl::StrCat("ldm=", s.pid())});
+  EXPECT_EQ(ldm.Wait(), 0);
   EXPECT_EQ(s.Wait(), 0);
   EXPECT_TRUE(absl::StrContains(s.Stderr(), "Entering lame duck mode, stop accepting new clients"));
   EXPECT_FALSE(absl::StrContains(s.Stderr(), "Closing existing clients"));
@@ -611,6 +612,54 @@ TEST(ServerBinaryTest, ConfigReloadAsTheReference) {
                        "[INF] Removed sub \"bar\" (sid \"2\") for User \"c\" - not authorized",
                        "[INF] Removed sub \"foo.x\" (sid \"1\") for User \"c\" - not authorized",
                        "[INF] Server Exiting.."}));
+  }
+}
+
+TEST(ServerBinaryTest, FailedReloadsAsTheReference) {
+  std::vector<std::vector<std::string>> logs;
+  for (const char* binary : Binaries()) {
+    SCOPED_TRACE(binary);
+    const std::string dir = TempDir();
+    const std::string conf = dir + "/f.conf";
+    const int port = FreePort();
+    const std::string base = absl::StrCat("port: ", port, "\nlogtime: false\n");
+    WriteFile(conf, base);
+    // The -p flag overrides the config's port before and after each reload.
+    Server s({"-c", conf, "-p", absl::StrCat(port)}, binary);
+    ASSERT_TRUE(s.WaitForLog("Server is ready")) << s.Stderr();
+    auto reload = [&](const std::string& text, absl::string_view expect) {
+      WriteFile(conf, text);
+      s.Signal(SIGHUP);
+      EXPECT_TRUE(s.WaitForLog(expect)) << s.Stderr();
+    };
+    reload(base + "foo: 1\n", "unknown field");
+    reload(base + "max_payload: 10\nmax_pending: 5\n", "MaxPending");
+    reload(base + "lame_duck_duration: \"5s\"\n", "minimum is 30 seconds");
+    reload("port: 1\nlogtime: false\n", "Reloaded server configuration");
+    unlink(conf.c_str());
+    s.Signal(SIGHUP);
+    EXPECT_TRUE(s.WaitForLog("no such file or directory"));
+    s.Signal(SIGINT);
+    EXPECT_EQ(s.Wait(), 0);
+    std::vector<std::string> log = LogAfterReady(s.Stderr());
+    for (std::string& line : log) {
+      // Only the file's path differs between the runs.
+      const size_t at = line.find(dir);
+      if (at != std::string::npos) line.replace(at, dir.size(), "DIR");
+    }
+    logs.push_back(log);
+    EXPECT_EQ(log, (std::vector<std::string>{
+                       "[ERR] Failed to reload server configuration: DIR/f.conf:3:1: unknown "
+                       "field \"foo\"",
+                       "[ERR] Failed to reload server configuration: config reload not "
+                       "supported for MaxPending: old=67108864, new=5",
+                       "[ERR] Failed to reload server configuration: DIR/f.conf:3:1: invalid "
+                       "lame_duck_duration of 5s, minimum is 30 seconds",
+                       "[INF] Reloaded: authorization users", "[INF] Reloaded: accounts",
+                       "[INF] Reloaded server configuration",
+                       "[ERR] Failed to reload server configuration: open DIR/f.conf: no such "
+                       "file or directory",
+                       "[INF] Initiating Shutdown...", "[INF] Server Exiting.."}));
   }
 }
 

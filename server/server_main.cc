@@ -289,12 +289,17 @@ int ServerMain(int argc, char** argv) {
           "can only reload config when a file is provided using -c or --config");
     }
     absl::StatusOr<config::ConfigValue> root = config::ParseConfigFile(flags.config_file);
-    if (!root.ok()) return root.status();
+    if (!root.ok()) {
+      absl::string_view message = root.status().message();
+      absl::ConsumePrefix(&message, "error opening config file: ");  // as at startup
+      return absl::InvalidArgumentError(message);
+    }
     Settings next;
     NA_RETURN_IF_ERROR(ApplyConfig(*root, &next));
     ApplyFlags(flags, &next);
-    NA_RETURN_IF_ERROR(Validate(next));
+    // The reference refuses an unreloadable change before it checks limits.
     NA_ASSIGN_OR_RETURN(std::vector<std::string> lines, DiffForReload(configured, next));
+    NA_RETURN_IF_ERROR(Validate(next));
     configured = next;
     if (!next.http_host_set) next.node.http_host = next.node.host;
     next.node.config_file = options.config_file;
