@@ -344,8 +344,12 @@ void SimClient::SendRequest() {
 }
 
 std::string SimClient::RandomSubject() {
-  return absl::StrCat(kTokens1[prng_.Below(3)], ".", kTokens2[prng_.Below(2)], ".",
-                      kTokens3[prng_.Below(3)]);
+  // One draw per statement: the order in which a call's arguments are evaluated is unspecified
+  // (g++ and clang differ), and the trace must not depend on the compiler.
+  const uint64_t first = prng_.Below(3);
+  const uint64_t second = prng_.Below(2);
+  const uint64_t third = prng_.Below(3);
+  return absl::StrCat(kTokens1[first], ".", kTokens2[second], ".", kTokens3[third]);
 }
 
 std::string SimClient::RandomFilter() {
@@ -399,8 +403,11 @@ void SimClient::Act() {
       if (subs_.size() < kSubsPerClientMax && prng_.Chance(1, 15)) {
         const bool queue = prng_.Chance(1, 4);
         const bool limited = !queue && prng_.Chance(1, 6);
-        Subscribe(RandomFilter(), queue ? (prng_.Chance(1, 2) ? "q1" : "q2") : "",
-                  limited ? prng_.Between(1, 5) : -1, SubRole::kPlain, !limited);
+        // Drawn one per statement: argument evaluation order differs between compilers.
+        const std::string filter = RandomFilter();
+        const char* group = queue ? (prng_.Chance(1, 2) ? "q1" : "q2") : "";
+        const int64_t max_msgs = limited ? prng_.Between(1, 5) : -1;
+        Subscribe(filter, group, max_msgs, SubRole::kPlain, !limited);
       } else if (prng_.Chance(1, 40)) {
         std::vector<std::string> live;
         for (const auto& [sid, sub] : subs_) {
@@ -414,7 +421,8 @@ void SimClient::Act() {
       StopReading(prng_.Between(100 * kMillisecond, world_.plan().slow_max_ns));
     }
     if (faults_ && profile_.flaky && prng_.Chance(1, 400)) {
-      Disconnect(/*abort=*/prng_.Chance(1, 2), prng_.Between(10 * kMillisecond, 2 * kSecond));
+      const bool abort = prng_.Chance(1, 2);
+      Disconnect(abort, prng_.Between(10 * kMillisecond, 2 * kSecond));
       return;
     }
   }
