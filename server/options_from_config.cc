@@ -419,7 +419,6 @@ absl::Status ApplyConfig(const ConfigValue& root, Settings* settings) {
     if (IsLaterKey(key)) {
       settings->warnings.push_back(absl::StrCat(e.value.location().ToString(), ": \"", e.key,
                                                 "\" is not supported yet, ignoring it"));
-      if (key == "jetstream") settings->node.jetstream = true;
       continue;
     }
     errors.push_back(
@@ -445,7 +444,8 @@ void ApplyFlags(const Flags& f, Settings* s) {
   if (f.trace) o.trace = *f.trace;
   if (f.trace_verbose) o.trace_verbose = *f.trace_verbose;
   if (f.max_traced_msg_len) o.max_traced_msg_len = *f.max_traced_msg_len;
-  if (f.jetstream) o.jetstream = *f.jetstream;
+  // -js is accepted but JetStream does not exist yet: the node must not announce it in INFO
+  // (clients would send JetStream API requests that nothing answers).
   if (f.store_dir) o.store_dir = *f.store_dir;
   if (f.user) o.auth.user = *f.user;
   if (f.pass) o.auth.password = *f.pass;

@@ -224,6 +224,8 @@ TEST(ServerBinaryTest, RunsServesMonitorsAndShutsDownOnSigint) {
   const std::string info = ReadUntil(fd, "\r\n");
   EXPECT_TRUE(absl::StartsWith(info, "INFO {")) << info;
   EXPECT_TRUE(absl::StrContains(info, absl::StrCat("\"port\":", port, ","))) << info;
+  // -js is accepted but not served yet, so INFO must not tell clients JetStream is there.
+  EXPECT_FALSE(absl::StrContains(info, "jetstream")) << info;
   const std::string hello = "CONNECT {\"verbose\":false}\r\nSUB a 1\r\nPUB a 2\r\nhi\r\nPING\r\n";
   ASSERT_EQ(write(fd, hello.data(), hello.size()), static_cast<ssize_t>(hello.size()));
   EXPECT_EQ(ReadUntil(fd, "PONG\r\n"), "MSG a 1 2\r\nhi\r\nPONG\r\n");
