@@ -665,4 +665,46 @@ TEST(ServerBinaryTest, FailedReloadsAsTheReference) {
   }
 }
 
+TEST(ServerBinaryTest, ReloadedPidFileAndPortsFileDirAsTheReference) {
+  for (const char* binary : Binaries()) {
+    SCOPED_TRACE(binary);
+    // Without a doubled slash: Go cleans the paths it prints (filepath.Join).
+    std::string dir = TempDir();
+    for (size_t at; (at = dir.find("//")) != std::string::npos;) dir.erase(at, 1);
+    const std::string conf = dir + "/p.conf";
+    const std::string base = absl::StrCat("port: ", FreePort(), "\nlogtime: false\n");
+    WriteFile(conf, base);
+    Server s({"-c", conf}, binary);
+    ASSERT_TRUE(s.WaitForLog("Server is ready")) << s.Stderr();
+    mkdir((dir + "/pd").c_str(), 0755);
+    WriteFile(conf, base + "pid_file: " + dir + "/n.pid\nports_file_dir: " + dir + "/pd\n");
+    s.Signal(SIGHUP);
+    ASSERT_TRUE(s.WaitForLog("Reloaded server configuration"));
+    const std::string exe =
+        absl::EndsWith(binary, "nats-server") ? "nats-server" : "natrium-server";
+    const std::string ports = absl::StrCat(dir, "/pd/", exe, "_", s.pid(), ".ports");
+    EXPECT_EQ(ReadFile(dir + "/n.pid"), absl::StrCat(s.pid()));
+    EXPECT_TRUE(absl::StrContains(ReadFile(ports), "\"nats\":[")) << ports;
+    s.Signal(SIGINT);
+    EXPECT_EQ(s.Wait(), 0);
+    std::vector<std::string> log = LogAfterReady(s.Stderr());
+    for (std::string& line : log) {
+      for (size_t at; (at = line.find(dir)) != std::string::npos;)
+        line.replace(at, dir.size(), "D");
+      const std::string name = absl::StrCat(exe, "_", s.pid());
+      for (size_t at; (at = line.find(name)) != std::string::npos;)
+        line.replace(at, name.size(), "X");
+    }
+    // The reference first "cleans up" a ports file in the new directory, and says it failed.
+    EXPECT_EQ(log,
+              (std::vector<std::string>{
+                  "[INF] Reloaded: authorization users", "[INF] Reloaded: accounts",
+                  "[INF] Reloaded: pid_file = D/n.pid",
+                  "[ERR] Error cleaning up ports file D/pd/X.ports: remove D/pd/X.ports: no "
+                  "such file or directory",
+                  "[INF] Reloaded: ports_file_dir = D/pd", "[INF] Reloaded server configuration",
+                  "[INF] Initiating Shutdown...", "[INF] Server Exiting.."}));
+  }
+}
+
 }  // namespace

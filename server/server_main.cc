@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 #include "engine/monitor/monitor.h"
 #include "engine/node/node.h"
 #include "net/http/http_server.h"
+#include "net/runtime/listen_socket.h"
 #include "net/runtime/runtime.h"
 #include "server/config/config_parser.h"
 #include "server/flags.h"
@@ -267,18 +269,20 @@ int ServerMain(int argc, char** argv) {
                            JoinHostPort(options.host, runtime.port())));
 
   std::string ports_file;
-  if (!settings.ports_file_dir.empty()) {
+  auto write_ports_file = [&](const std::string& ports_file_dir) {
+    if (ports_file_dir.empty()) return;
     std::vector<std::string> monitoring;
     if (options.http_port != 0) monitoring = ListenUrls("http", http_host, http.port());
     absl::StatusOr<std::string> written =
-        WritePortsFile(settings.ports_file_dir, Basename(argv[0]), pid,
+        WritePortsFile(ports_file_dir, Basename(argv[0]), pid,
                        ListenUrls("nats", options.host, runtime.port()), monitoring);
     if (!written.ok()) {
       logger.Error(absl::StrCat("Error writing ports file: ", written.status().message()));
     } else {
       ports_file = *written;
     }
-  }
+  };
+  write_ports_file(settings.ports_file_dir);
   logger.Info("Server is ready");
 
   // Re-reads the config file and applies what nats-server 2.9.10 can reload; flags given on
@@ -303,6 +307,14 @@ int ServerMain(int argc, char** argv) {
     configured = next;
     if (!next.http_host_set) next.node.http_host = next.node.host;
     next.node.config_file = options.config_file;
+    const std::string old_ports_file_dir = settings.ports_file_dir;
+    // As the reference's pid_file and ports_file_dir options apply: the new pid file is written
+    // (the old one stays), the ports file moves.
+    if (next.pid_file != settings.pid_file && !next.pid_file.empty()) {
+      if (absl::Status s = WritePidFile(next.pid_file, pid); !s.ok()) {
+        logger.Error(absl::StrCat("Could not write pidfile: ", s.message()));
+      }
+    }
     settings.logtime = next.logtime;
     settings.log_file = next.log_file;
     settings.pid_file = next.pid_file;
@@ -321,6 +333,20 @@ int ServerMain(int argc, char** argv) {
       if (!applied && absl::StartsWith(line, "Reloaded: max_connections")) {
         node.Reload(next.node, net::Now(), runtime);
         applied = true;
+      }
+      if (absl::StartsWith(line, "Reloaded: ports_file_dir")) {
+        // 2.9.10 removes <new dir>/<exe>_<pid>.ports (the old dir only when the new one is
+        // empty), logging a failure, then writes the file in the new dir.
+        const std::string& dir =
+            next.ports_file_dir.empty() ? old_ports_file_dir : next.ports_file_dir;
+        const std::string path = absl::StrCat(dir, "/", Basename(argv[0]), "_", pid, ".ports");
+        if (unlink(path.c_str()) != 0) {
+          logger.Error(absl::StrCat("Error cleaning up ports file ", path, ": remove ", path, ": ",
+                                    net::ErrnoText(errno)));
+        }
+        if (!ports_file.empty() && ports_file != path) unlink(ports_file.c_str());
+        ports_file.clear();
+        write_ports_file(next.ports_file_dir);
       }
       logger.Info(line);
     }
