@@ -319,13 +319,6 @@ int ServerMain(int argc, char** argv) {
     settings.log_file = next.log_file;
     settings.pid_file = next.pid_file;
     settings.ports_file_dir = next.ports_file_dir;
-    log_options.logtime = next.logtime;
-    log_options.debug = next.node.debug;
-    log_options.trace = next.node.trace;
-    log_options.file = next.log_file;
-    if (absl::Status s = logger.Configure(log_options); !s.ok()) {
-      logger.Error(absl::StrCat("Failed to re-open log file: ", s.message()));
-    }
     // The options apply where the reference's applyOptions reaches max_connections (clients
     // closed to fit are logged before its line); clients are re-checked after every line.
     bool applied = false;
@@ -351,6 +344,14 @@ int ServerMain(int argc, char** argv) {
       logger.Info(line);
     }
     if (!applied) node.Reload(next.node, net::Now(), runtime);
+    // The reference logs the lines above with the old logger, then configures the new one.
+    log_options.logtime = next.logtime;
+    log_options.debug = next.node.debug;
+    log_options.trace = next.node.trace;
+    log_options.file = next.log_file;
+    if (absl::Status s = logger.Configure(log_options); !s.ok()) {
+      logger.Error(absl::StrCat("Failed to re-open log file: ", s.message()));
+    }
     node.RecheckClientsAfterReload(net::Now(), runtime);
     logger.Info("Reloaded server configuration");
     return absl::OkStatus();
