@@ -95,9 +95,20 @@ absl::StatusOr<int> GetIntIn(const ConfigValue& v) {
   return static_cast<int>(n);
 }
 
-// A duration: Go syntax, or an integer of seconds, which nats-server rejects with this message
-// (it is reported with the other errors, so startup fails).
-absl::StatusOr<int64_t> GetDuration(const ConfigValue& v, absl::string_view key) {
+// A duration: Go syntax, or an integer of seconds. nats-server takes the seconds and prints this
+// warning (to stderr, before the server starts; a reload takes them silently).
+absl::StatusOr<int64_t> GetDuration(const ConfigValue& v, absl::string_view key, Settings* s) {
+  if (v.is_integer()) {
+    s->config_warnings.emplace_back(v.Error(absl::StrCat("invalid use of field \"", key, "\": ",
+                                                         key, " should be converted to a duration"))
+                                        .message());
+    return v.int_value() * int64_t{1'000'000'000};
+  }
+  return v.GetDurationNs();
+}
+
+// Lame duck durations must be strings (nats-server parses them with time.ParseDuration).
+absl::StatusOr<int64_t> GetStringDuration(const ConfigValue& v, absl::string_view key) {
   if (v.is_integer()) {
     return v.Error(absl::StrCat("invalid use of field \"", key, "\": ", key,
                                 " should be converted to a duration"));
@@ -354,7 +365,7 @@ const std::map<std::string, Handler>& Handlers() {
       return absl::OkStatus();
     };
     m["ping_interval"] = [](const ConfigValue& v, Settings* s) -> absl::Status {
-      NA_ASSIGN_OR_RETURN(s->node.ping_interval_ns, GetDuration(v, "ping_interval"));
+      NA_ASSIGN_OR_RETURN(s->node.ping_interval_ns, GetDuration(v, "ping_interval", s));
       return absl::OkStatus();
     };
     m["ping_max"] = [](const ConfigValue& v, Settings* s) -> absl::Status {
@@ -362,11 +373,11 @@ const std::map<std::string, Handler>& Handlers() {
       return absl::OkStatus();
     };
     m["write_deadline"] = [](const ConfigValue& v, Settings* s) -> absl::Status {
-      NA_ASSIGN_OR_RETURN(s->node.write_deadline_ns, GetDuration(v, "write_deadline"));
+      NA_ASSIGN_OR_RETURN(s->node.write_deadline_ns, GetDuration(v, "write_deadline", s));
       return absl::OkStatus();
     };
     m["lame_duck_duration"] = [](const ConfigValue& v, Settings* s) -> absl::Status {
-      NA_ASSIGN_OR_RETURN(int64_t ns, GetDuration(v, "lame_duck_duration"));
+      NA_ASSIGN_OR_RETURN(int64_t ns, GetStringDuration(v, "lame_duck_duration"));
       if (ns < kLameDuckDurationMinNs) {
         return v.Error(absl::StrCat("invalid lame_duck_duration of ", GoDuration(ns),
                                     ", minimum is 30 seconds"));
@@ -375,7 +386,7 @@ const std::map<std::string, Handler>& Handlers() {
       return absl::OkStatus();
     };
     m["lame_duck_grace_period"] = [](const ConfigValue& v, Settings* s) -> absl::Status {
-      NA_ASSIGN_OR_RETURN(int64_t ns, GetDuration(v, "lame_duck_grace_period"));
+      NA_ASSIGN_OR_RETURN(int64_t ns, GetStringDuration(v, "lame_duck_grace_period"));
       if (ns < 0) return v.Error("invalid lame_duck_grace_period, needs to be positive");
       s->lame_duck_grace_period_ns = ns;
       return absl::OkStatus();
@@ -407,13 +418,22 @@ absl::Status ApplyConfig(const ConfigValue& root, Settings* settings) {
   if (!root.is_map()) return root.Error("configuration must be a map");
   // nats-server reports every bad key, not just the first; so do we.
   std::vector<std::string> errors;
+  std::vector<std::string> warnings_and_errors;
   for (const config::ConfigEntry& e : root.entries()) {
     if (e.value.used_as_variable()) continue;
     const std::string key = absl::AsciiStrToLower(e.key);
     auto it = Handlers().find(key);
     if (it != Handlers().end()) {
+      const size_t warnings_before = settings->config_warnings.size();
       absl::Status status = it->second(e.value, settings);
-      if (!status.ok()) errors.emplace_back(status.message());
+      // With any error the reference reports its warnings among the errors, in file order.
+      for (size_t i = warnings_before; i < settings->config_warnings.size(); ++i) {
+        warnings_and_errors.push_back(settings->config_warnings[i]);
+      }
+      if (!status.ok()) {
+        errors.emplace_back(status.message());
+        warnings_and_errors.emplace_back(status.message());
+      }
       continue;
     }
     if (IsLaterKey(key)) {
@@ -423,8 +443,11 @@ absl::Status ApplyConfig(const ConfigValue& root, Settings* settings) {
     }
     errors.push_back(
         absl::StrCat(e.value.location().ToString(), ": unknown field \"", e.key, "\""));
+    warnings_and_errors.push_back(errors.back());
   }
-  if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+  if (!errors.empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(warnings_and_errors, "\n"));
+  }
   return absl::OkStatus();
 }
 

@@ -39,6 +39,9 @@ struct Settings {
   int64_t lame_duck_grace_period_ns = kLameDuckGracePeriodDefaultNs;
   // Warnings to log once logging is set up ("... is not supported yet").
   std::vector<std::string> warnings;
+  // Config warnings the reference prints raw to stderr before it starts ("file:2:1: invalid use
+  // of field ...": a duration given as seconds).
+  std::vector<std::string> config_warnings;
 };
 
 // Applies a config file's top-level map.

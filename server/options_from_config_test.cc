@@ -111,6 +111,17 @@ TEST(OptionsFromConfigTest, EveryErrorIsReported) {
             "converted to a duration\nt.conf:3:3: unknown field \"bogus\"");
 }
 
+TEST(OptionsFromConfigTest, DurationInSecondsIsAWarningAlone) {
+  Settings s;
+  ASSERT_TRUE(Apply("ping_interval: 90\nwrite_deadline: 3\n", &s).ok());
+  EXPECT_EQ(s.node.ping_interval_ns, 90'000'000'000);
+  EXPECT_EQ(s.node.write_deadline_ns, 3'000'000'000);
+  ASSERT_EQ(s.config_warnings.size(), 2u);
+  EXPECT_EQ(s.config_warnings[0],
+            "t.conf:1:1: invalid use of field \"ping_interval\": ping_interval should be "
+            "converted to a duration");
+}
+
 TEST(OptionsFromConfigTest, AuthConflictsLikeTheReference) {
   Settings s;
   EXPECT_EQ(Apply("authorization { user: a, password: b, users: [{user: c, password: d}] }", &s)

@@ -47,7 +47,9 @@ absl::StatusOr<std::vector<std::string>> DiffForReload(const Settings& old, cons
   d.Refuse("ServerName", o.server_name, n.server_name);
   d.Refuse("Host", o.host, n.host);
   d.Refuse("Port", o.port, n.port);
-  d.Refuse("ClientAdvertise", o.client_advertise, n.client_advertise);
+  // 2.9.10's own wording ("Reload:", not "Reloaded:").
+  d.Apply(o.client_advertise != n.client_advertise,
+          absl::StrCat("Reload: client_advertise = ", n.client_advertise));
   d.Apply(o.trace != n.trace, absl::StrCat("Reloaded: trace = ", Bool(n.trace)));
   d.Apply(o.debug != n.debug, absl::StrCat("Reloaded: debug = ", Bool(n.debug)));
   d.Apply(o.trace_verbose != n.trace_verbose,

@@ -61,6 +61,17 @@ TEST(DiffForReloadTest, PermissionChangeIsAUsersChange) {
   EXPECT_THAT(*lines, ElementsAre("Reloaded: authorization users", "Reloaded: accounts"));
 }
 
+TEST(DiffForReloadTest, ClientAdvertiseUsesTheReferencesOwnWording) {
+  Settings old_settings;
+  Settings next = old_settings;
+  next.node.client_advertise = "x:1";
+  auto lines = DiffForReload(old_settings, next);
+  ASSERT_TRUE(lines.ok());
+  // ClientAdvertise comes before Users in the reference's Options struct.
+  EXPECT_THAT(*lines, ElementsAre("Reload: client_advertise = x:1", "Reloaded: authorization users",
+                                  "Reloaded: accounts"));
+}
+
 TEST(DiffForReloadTest, TheFirstUnsupportedFieldRefusesTheWholeReload) {
   Settings old_settings;
   old_settings.node.port = 4222;

@@ -146,6 +146,9 @@ int ServerMain(int argc, char** argv) {
     }
     absl::Status applied = ApplyConfig(*root, &settings);
     if (!applied.ok()) return Die(applied.message(), "\n\n");
+    for (const std::string& warning : settings.config_warnings) {
+      fprintf(stderr, "%s\n", warning.c_str());
+    }
     config_load_wall_ns = net::Now().wall_ns;
     if (flags.test_config) {
       printf("%s: configuration file %s is valid\n", kExeName, flags.config_file.c_str());
