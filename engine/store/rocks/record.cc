@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "engine/store/rocks/store_records_generated.h"
@@ -40,6 +41,17 @@ absl::Status Open(absl::string_view key, absl::string_view value, std::string* s
   if (!verifier.VerifyBuffer<Table>(nullptr)) return Corrupt("record fails FlatBuffers verify");
   *table = flatbuffers::GetRoot<Table>(body.data());
   return absl::OkStatus();
+}
+
+// The Verifier checks only that a vector's 4-byte length is aligned, so a crafted record can hold
+// a vector of 8-byte structs at an address that is 4 mod 8; every entry is copied out of the raw
+// bytes instead of being read in place.
+template <typename Struct>
+Struct StructAt(const flatbuffers::Vector<const Struct*>& vector, flatbuffers::uoffset_t i) {
+  static_assert(std::is_trivially_copyable_v<Struct>);
+  Struct entry;
+  std::memcpy(&entry, vector.Data() + static_cast<size_t>(i) * sizeof(Struct), sizeof(Struct));
+  return entry;
 }
 
 absl::string_view View(const flatbuffers::String* s) {
@@ -218,14 +230,16 @@ absl::Status DecodeConsumerRecord(absl::string_view key, absl::string_view value
   s = ConsumerState();
   s.delivered = {record->delivered_consumer_seq(), record->delivered_stream_seq()};
   s.ack_floor = {record->ack_floor_consumer_seq(), record->ack_floor_stream_seq()};
-  if (record->pending() != nullptr) {
-    for (const fb::PendingEntry* entry : *record->pending()) {
-      s.pending[entry->stream_seq()] = {entry->consumer_seq(), entry->timestamp_ns()};
+  if (const auto* pending = record->pending(); pending != nullptr) {
+    for (flatbuffers::uoffset_t i = 0; i < pending->size(); ++i) {
+      const fb::PendingEntry entry = StructAt(*pending, i);
+      s.pending[entry.stream_seq()] = {entry.consumer_seq(), entry.timestamp_ns()};
     }
   }
-  if (record->redelivered() != nullptr) {
-    for (const fb::RedeliveredEntry* entry : *record->redelivered()) {
-      s.redelivered[entry->stream_seq()] = entry->count();
+  if (const auto* redelivered = record->redelivered(); redelivered != nullptr) {
+    for (flatbuffers::uoffset_t i = 0; i < redelivered->size(); ++i) {
+      const fb::RedeliveredEntry entry = StructAt(*redelivered, i);
+      s.redelivered[entry.stream_seq()] = entry.count();
     }
   }
   return absl::OkStatus();

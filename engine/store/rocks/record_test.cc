@@ -1,5 +1,10 @@
 #include "engine/store/rocks/record.h"
 
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "engine/store/rocks/keys.h"
 #include "flatbuffers/flatbuffers.h"
 #include "gtest/gtest.h"
@@ -94,6 +99,56 @@ TEST(StoreRecordTest, StreamSubjectConsumerAndMetaRoundTrip) {
   uint32_t version = 0;
   ASSERT_TRUE(DecodeMetaRecord("m", value, &version).ok());
   EXPECT_EQ(version, kFormatVersion);
+}
+
+// Writes `value` little-endian at `offset` of a hand-laid FlatBuffer.
+template <typename T>
+void Put(std::string* body, size_t offset, T value) {
+  for (size_t i = 0; i < sizeof(T); ++i) {
+    (*body)[offset + i] = static_cast<char>((static_cast<uint64_t>(value) >> (8 * i)) & 0xff);
+  }
+}
+
+// A ConsumerRecord the Verifier accepts whose struct vectors start 4 bytes past an 8-byte
+// boundary (the Verifier only checks the 4-byte length's alignment), as the record fuzzer found
+// (fuzz/corpus/store_record/consumer_misaligned_struct_vector). Our encoder never writes this,
+// but a disk can hand it back; decoding must not read the 8-byte fields in place (UBSan).
+TEST(StoreRecordTest, ConsumerWithMisalignedStructVectorsDecodes) {
+  std::string body(92, '\0');
+  Put<uint32_t>(&body, 0, 24);  // root table at 24
+  // vtable at 4: 8 fields, table of 12 bytes; pending (field 6) at +4, redelivered (7) at +8.
+  Put<uint16_t>(&body, 4, 20);
+  Put<uint16_t>(&body, 6, 12);
+  Put<uint16_t>(&body, 20, 4);
+  Put<uint16_t>(&body, 22, 8);
+  Put<int32_t>(&body, 24, 24 - 4);    // table -> vtable
+  Put<uint32_t>(&body, 28, 40 - 28);  // pending vector at 40, entries at 44
+  Put<uint32_t>(&body, 32, 72 - 32);  // redelivered vector at 72, entries at 76
+  Put<uint32_t>(&body, 40, 1);
+  Put<uint64_t>(&body, 44, 9);    // stream_seq
+  Put<uint64_t>(&body, 52, 3);    // consumer_seq
+  Put<uint64_t>(&body, 60, 100);  // timestamp_ns
+  Put<uint32_t>(&body, 72, 1);
+  Put<uint64_t>(&body, 76, 9);  // stream_seq
+  Put<uint64_t>(&body, 84, 2);  // count
+
+  const std::string key = "consumer-key";
+  std::string value = body;
+  const uint64_t checksum = RecordChecksum(key, body);
+  for (size_t i = 0; i < kChecksumBytes; ++i) {
+    value.push_back(static_cast<char>((checksum >> (8 * i)) & 0xff));
+  }
+  ConsumerRecord expected;
+  expected.state.pending[9] = {3, 100};
+  expected.state.redelivered[9] = 2;
+  // Decode from every start alignment: RocksDB hands values back at any address.
+  for (size_t shift = 0; shift < 8; ++shift) {
+    const std::string shifted = std::string(shift, 'x') + value;
+    ConsumerRecord out;
+    absl::Status status = DecodeConsumerRecord(key, absl::string_view(shifted).substr(shift), &out);
+    ASSERT_TRUE(status.ok()) << "shift " << shift << ": " << status;
+    EXPECT_EQ(out, expected) << "shift " << shift;
+  }
 }
 
 }  // namespace
