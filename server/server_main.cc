@@ -421,7 +421,8 @@ int ServerMain(int argc, char** argv) {
   node.Shutdown(net::Now(), runtime);
   runtime.Drain(kShutdownDrainNs);
   runtime.Shutdown();
-  logger.Debug("Client accept loop exiting..");
+  // After lame duck mode the reference does not print it (its listener is long gone).
+  if (lame_duck == nullptr) logger.Debug("Client accept loop exiting..");
   http.Stop();
   if (!ports_file.empty()) unlink(ports_file.c_str());
   logger.Info("Server Exiting..");
