@@ -1,6 +1,7 @@
 #include "engine/client/client.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -21,6 +22,8 @@ using protocol::Next;
 constexpr int64_t kRttMeasurementIntervalNs = 3600'000'000'000;
 // Payloads up to this size are copied behind their MSG line so one Send carries both.
 constexpr size_t kCoalescePayloadBytes = 2048;
+// Input is parsed in slices of about this size (see Consume).
+constexpr size_t kStallSliceBytes = 4096;
 // Bounds of per-connection permission state (nats: maxPermCacheSize, replyPermLimit).
 constexpr size_t kPublishCacheMax = 128;
 constexpr size_t kReplyGrantsMax = 4096;
@@ -135,6 +138,7 @@ void Client::CloseInternal(ClosedState state, io::CloseMode mode, bool tell_runt
   ReleaseStallGate();
   stalled_on_.clear();
   reading_paused_ = false;
+  held_input_.clear();
   if (debug()) {
     Log(io::LogLevel::kDebug, absl::StrCat("Client connection closed: ", ClosedStateText(state)));
   }
@@ -148,18 +152,22 @@ void Client::CloseInternal(ClosedState state, io::CloseMode mode, bool tell_runt
 void Client::OnBytes(absl::string_view bytes) {
   if (closed_) return;
   activity_in_read_ = false;
-  // The runtime reads again only once the pause ended; if its deadline came before our timer,
-  // the stall timed out all the same.
-  if (reading_paused_) EndStall(/*timed_out=*/true);
-  const protocol::ParseError error = parser_.Feed(bytes, *this);
-  if (!closed_ && error != protocol::ParseError::kNone) HandleParseError(error);
-  if (!closed_ && !stalled_on_.empty()) {
-    // The reference blocks in the middle of its read; the pause starts after this one, and the
-    // publisher's TCP window then holds the rest back the same way.
-    reading_paused_ = true;
-    host_.effects().PauseReading(conn_, host_.now().mono_ns + stall_ns_);
-    ArmTimer(TimerKind::kStall, stall_ns_);
+  // The runtime reads again only once a pause ended; if its deadline came before our timer, the
+  // stall timed out all the same.
+  if (reading_paused_) {
+    reading_paused_ = false;
+    if (!stalled_on_.empty()) EndStall(/*timed_out=*/true);
   }
+  if (held_input_.empty()) {
+    Consume(bytes);
+  } else {
+    // Held input goes first; the swap keeps Consume off the buffer it may refill.
+    std::string input;
+    input.swap(held_input_);
+    input.append(bytes.data(), bytes.size());
+    Consume(input);
+  }
+  PauseIfStalled();
   if (activity_in_read_ && !closed_) {
     last_activity_mono_ns_ = host_.now().mono_ns;
     last_activity_wall_ns_ = host_.now().wall_ns;
@@ -229,7 +237,9 @@ void Client::OnTimer(TimerKind kind) {
       OnWriteDeadline();
       return;
     case TimerKind::kStall:
-      if (reading_paused_) EndStall(/*timed_out=*/true);
+      // With gates still noted the stall timed out; without, they released it (OnStallReleased).
+      if (!stalled_on_.empty()) EndStall(/*timed_out=*/true);
+      ContinueAfterStall();
       return;
     default:
       return;
@@ -307,8 +317,9 @@ bool Client::Send(absl::string_view bytes) {
   host_.effects().Send(conn_, bytes);
   // Opened here rather than at flush time so that many fan-in publishers see it at once
   // (client.go queueOutbound).
-  if (max_pending > 0 && pending_bytes_ > static_cast<uint64_t>(max_pending / 2)) {
+  if (!stall_gate_ && max_pending > 0 && pending_bytes_ > static_cast<uint64_t>(max_pending / 2)) {
     stall_gate_ = true;
+    ++host_.open_stall_gates();
   }
   return true;
 }
@@ -334,20 +345,35 @@ void Client::NoteStalledBy(Client* subscriber, int64_t stall_ns) {
 }
 
 void Client::ReleaseStallGate() {
-  stall_gate_ = false;
-  // By index: a released publisher only resumes itself and never touches this list.
-  for (size_t i = 0; i < stalled_publishers_.size(); ++i) {
-    Client* publisher = host_.FindClient(stalled_publishers_[i]);
+  if (stall_gate_) {
+    stall_gate_ = false;
+    --host_.open_stall_gates();
+  }
+  if (stalled_publishers_.empty()) return;
+  // Swapped out: a released publisher goes on with its held input and may deliver here again,
+  // noting itself on a gate that reopened.
+  std::vector<io::ConnId> publishers;
+  publishers.swap(stalled_publishers_);
+  for (io::ConnId id : publishers) {
+    Client* publisher = host_.FindClient(id);
     if (publisher != nullptr) publisher->OnStallReleased(conn_);
   }
-  stalled_publishers_.clear();
+  if (stalled_publishers_.empty()) {
+    publishers.clear();
+    stalled_publishers_.swap(publishers);  // keeps the capacity
+  }
 }
 
 void Client::OnStallReleased(io::ConnId subscriber) {
   auto it = std::find(stalled_on_.begin(), stalled_on_.end(), subscriber);
   if (it == stalled_on_.end()) return;
   stalled_on_.erase(it);
-  if (stalled_on_.empty() && reading_paused_) EndStall(/*timed_out=*/false);
+  if (!stalled_on_.empty()) return;
+  EndStall(/*timed_out=*/false);
+  // Inside this publisher's own parse (a gate it met closed during the same read), Consume
+  // simply goes on. Otherwise it goes on in a step of its own: this may run inside another
+  // client's delivery, whose sublist result must not see a nested publish.
+  if (!consuming_) ArmTimer(TimerKind::kStall, 0);
 }
 
 void Client::EndStall(bool timed_out) {
@@ -355,13 +381,68 @@ void Client::EndStall(bool timed_out) {
     Log(io::LogLevel::kDebug,
         absl::StrCat("Timed out of fast producer stall (", GoDuration(stall_ns_), ")"));
   }
-  if (!timed_out) {
-    CancelTimer(TimerKind::kStall);
-    host_.effects().ResumeReading(conn_);
-  }
-  reading_paused_ = false;
+  if (!timed_out) CancelTimer(TimerKind::kStall);
   stalled_on_.clear();
   stall_ns_ = 0;
+}
+
+void Client::Consume(absl::string_view bytes) {
+  consuming_ = true;
+  // Parsed in slices that end at a newline, so that a stall stops the read close to the message
+  // that met the gate, as the reference's blocking read loop does: line by line while a gate is
+  // open anywhere, else about 4 KiB (at most max_pending/16, so that a gate opening inside a
+  // slice lets little through) at a time. A control line never straddles two slices, and a
+  // payload only when it contains a newline.
+  const int64_t max_pending = options_.max_pending_bytes;
+  const size_t free_slice_bytes =
+      max_pending > 0
+          ? std::clamp<size_t>(static_cast<size_t>(max_pending / 16), 1, kStallSliceBytes)
+          : std::numeric_limits<size_t>::max();
+  while (!bytes.empty() && !closed_) {
+    const size_t target = host_.open_stall_gates() > 0 ? 1 : free_slice_bytes;
+    size_t n = bytes.size();
+    if (n > target) {
+      const size_t back = bytes.substr(0, target).rfind('\n');
+      const size_t ahead = back == absl::string_view::npos ? bytes.find('\n', target) : back;
+      if (ahead != absl::string_view::npos) n = ahead + 1;
+    }
+    const protocol::ParseError error = parser_.Feed(bytes.substr(0, n), *this);
+    if (!closed_ && error != protocol::ParseError::kNone) HandleParseError(error);
+    bytes.remove_prefix(n);
+    if (!stalled_on_.empty() && !bytes.empty() && !closed_) {
+      held_input_.assign(bytes.data(), bytes.size());
+      break;
+    }
+  }
+  consuming_ = false;
+}
+
+void Client::PauseIfStalled() {
+  if (closed_ || stalled_on_.empty()) return;
+  reading_paused_ = true;
+  host_.effects().PauseReading(conn_, host_.now().mono_ns + stall_ns_);
+  ArmTimer(TimerKind::kStall, stall_ns_);
+}
+
+void Client::ContinueAfterStall() {
+  if (closed_) return;
+  if (!held_input_.empty()) {
+    std::string input;
+    input.swap(held_input_);
+    activity_in_read_ = false;
+    Consume(input);
+    if (activity_in_read_ && !closed_) {
+      last_activity_mono_ns_ = host_.now().mono_ns;
+      last_activity_wall_ns_ = host_.now().wall_ns;
+    }
+  }
+  if (closed_) return;
+  if (!stalled_on_.empty()) {
+    PauseIfStalled();  // replaces the runtime's deadline
+  } else if (reading_paused_) {
+    reading_paused_ = false;
+    host_.effects().ResumeReading(conn_);
+  }
 }
 
 void Client::SendErr(absl::string_view text) {

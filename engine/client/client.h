@@ -132,13 +132,19 @@ class Client final : public protocol::ClientOpHandler {
 
   // Publisher stall (client.go stalls, stalledWait). Subscriber side: the gate opens when
   // pending passes max_pending/2 and closes when a flush drains it or takes it below half, or on
-  // close; closing it releases the publishers noted on it. Publisher side: the gated subscribers
-  // of this read are collected, and at the end of the read the runtime stops reading this
-  // connection until all of them released it or the longest stall duration passed.
+  // close; closing it releases the publishers noted on it. Publisher side: while any gate is
+  // open, input is parsed line by line; after the line whose message met a gate, the rest of the
+  // read is held and the runtime stops reading this connection until all of those gates
+  // released it or the longest stall duration passed; then the held input goes on.
   void NoteStalledBy(Client* subscriber, int64_t stall_ns);
   void OnStallReleased(io::ConnId subscriber);
   void ReleaseStallGate();
   void EndStall(bool timed_out);
+  // Parses `bytes` (never a view of held_input_), holding what follows a stall.
+  void Consume(absl::string_view bytes);
+  // Parses held input, if any, then pauses (again) or resumes the runtime's reading.
+  void ContinueAfterStall();
+  void PauseIfStalled();
 
   // Logging; the prefix is "<ip>:<port> - cid:<n> - " plus the client's name once known.
   bool debug() const;
@@ -199,6 +205,8 @@ class Client final : public protocol::ClientOpHandler {
   std::vector<io::ConnId> stalled_on_;          // publisher: gates it waits for
   int64_t stall_ns_ = 0;                        // publisher: longest stall noted in this read
   bool reading_paused_ = false;                 // publisher: PauseReading is in force
+  std::string held_input_;                      // publisher: the unparsed rest of a stalled read
+  bool consuming_ = false;                      // publisher: inside Consume (parser_.Feed)
 
   int64_t start_mono_ns_ = 0;
   int64_t start_wall_ns_ = 0;

@@ -47,6 +47,9 @@ class ClientHost {
 
   // The open client on `conn`, or null (a publisher stalled on a subscriber may have gone).
   virtual Client* FindClient(io::ConnId conn) = 0;
+  // How many clients have their stall gate open now (pending over max_pending/2). While none
+  // has, publishers parse whole reads at once; otherwise line by line, to stop at a stall.
+  virtual int& open_stall_gates() = 0;
 
   // The client has closed (it already told the runtime through Effects::Close). The host keeps
   // the object alive until the end of the Step, then records it among closed connections.

@@ -101,6 +101,7 @@ class Node final : public io::Engine, private client::ClientHost {
   void EndDelivery() override;
   void OnClientClosed(client::Client* client) override;
   client::Client* FindClient(io::ConnId conn) override { return Find(conn); }
+  int& open_stall_gates() override { return open_stall_gates_; }
 
   // INFO JSON up to and including "max_payload":N (and "jetstream"), without the closing brace.
   void BuildInfoPrefix();
@@ -125,6 +126,7 @@ class Node final : public io::Engine, private client::ClientHost {
   std::deque<ConnSnapshot> closed_ring_;
 
   int delivery_depth_ = 0;
+  int open_stall_gates_ = 0;
   std::vector<std::unique_ptr<subject::Subscription>> retired_subs_;
 
   // Valid during Step only.

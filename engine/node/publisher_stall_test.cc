@@ -124,8 +124,9 @@ TEST_F(PublisherStallTest, PausedWhileSubscriberIsOverHalfThenResumedWhenItDrain
   // A partial flush that leaves it above half keeps the stall.
   Step(io::Flushed{1, 100, false});  // 590
   EXPECT_EQ(fx_.paused.count(2), 1u);
-  // Below half: released at once, before the deadline.
+  // Below half: released before the deadline (the publisher goes on in a step of its own).
   Step(io::Flushed{1, 100, false});  // 490
+  Advance(0);
   EXPECT_EQ(fx_.paused.count(2), 0u);
   EXPECT_THAT(fx_.resumed, testing::ElementsAre(2));
   Advance(2000 * kMs);
@@ -137,6 +138,7 @@ TEST_F(PublisherStallTest, DrainedSubscriberReleasesEvenAboveHalfOfMaxPending) {
   ASSERT_EQ(fx_.paused.count(2), 1u);
   // Everything attempted was written (client.go: n == attempted).
   Step(io::Flushed{1, 6 * kMsgBytes, true});
+  Advance(0);
   EXPECT_EQ(fx_.paused.count(2), 0u);
   EXPECT_THAT(fx_.resumed, testing::ElementsAre(2));
 }
@@ -147,9 +149,7 @@ TEST_F(PublisherStallTest, StallTimesOutAndTheNextReadStallsAgain) {
   Advance(200 * kMs);
   EXPECT_THAT(fx_.logs, testing::Contains(
                             testing::EndsWith("cid:2 - Timed out of fast producer stall (200ms)")));
-  // The runtime resumed on its own at the deadline; no ResumeReading is needed.
-  EXPECT_TRUE(fx_.resumed.empty());
-  fx_.paused.clear();
+  fx_.paused.clear();  // the runtime resumed on its own at the deadline
   // The subscriber still has not read: the next delivery stalls again, longer (690, then 805
   // pending when the message goes through).
   In(2, Pubs(1));
@@ -159,21 +159,59 @@ TEST_F(PublisherStallTest, StallTimesOutAndTheNextReadStallsAgain) {
   EXPECT_EQ(fx_.paused[2], now_ns_ + 700 * kMs);
 }
 
+TEST_F(PublisherStallTest, RestOfAStalledReadWaitsForTheStall) {
+  In(2, Pubs(5));  // 575 pending: the gate is open
+  // One read of ten: the first meets the gate and goes through; the other nine wait, as behind
+  // the reference's blocked read loop.
+  In(2, Pubs(10) + "PING\r\n");
+  EXPECT_EQ(fx_.out[1].size(), 6 * kMsgBytes);
+  EXPECT_EQ(fx_.out[2], "");  // the PING waits too
+  ASSERT_EQ(fx_.paused.count(2), 1u);
+  EXPECT_EQ(fx_.paused[2], now_ns_ + 200 * kMs);
+  // The stall times out: one more goes through and stalls again, longer (690 pending).
+  Advance(200 * kMs);
+  EXPECT_EQ(fx_.out[1].size(), 7 * kMsgBytes);
+  EXPECT_EQ(fx_.paused[2], now_ns_ + 400 * kMs);
+  // The subscriber drains: the publisher goes on until the gate opens again (after 5 more, the
+  // 6th meets it).
+  Step(io::Flushed{1, 7 * kMsgBytes, true});
+  Advance(0);
+  EXPECT_EQ(fx_.out[1].size(), 13 * kMsgBytes);
+  EXPECT_EQ(fx_.out[2], "");
+  ASSERT_EQ(fx_.paused.count(2), 1u);
+  // Drained again: the last two and the PING go, and reading resumes.
+  Step(io::Flushed{1, 6 * kMsgBytes, true});
+  Advance(0);
+  EXPECT_EQ(fx_.out[1].size(), 15 * kMsgBytes);
+  EXPECT_EQ(fx_.out[2], "PONG\r\n");
+  EXPECT_EQ(fx_.paused.count(2), 0u);
+  EXPECT_EQ(fx_.resumed.back(), 2u);
+  EXPECT_TRUE(fx_.closed.empty());
+}
+
 TEST_F(PublisherStallTest, SubscriberCloseReleasesThePublisher) {
   In(2, Pubs(6));
   ASSERT_EQ(fx_.paused.count(2), 1u);
   Step(io::ConnClosed{1, io::CloseCause::kEof});
+  Advance(0);
   EXPECT_EQ(fx_.paused.count(2), 0u);
   EXPECT_THAT(fx_.resumed, testing::ElementsAre(2));
 }
 
-TEST_F(PublisherStallTest, SlowConsumerCutStillHappensAtMaxPending) {
-  // The pause starts after a read, so one large read can still take a frozen subscriber over
-  // max_pending; it is cut as before and the publisher is let go.
-  In(2, Pubs(9));
+TEST_F(PublisherStallTest, FrozenSubscriberIsCutOnlyWhenItReachesMaxPending) {
+  // One message per stall goes through while the subscriber never reads: 200, 400 and 700 ms
+  // (690 and 805 pending), then the 9th would take it over max_pending and it is cut, which
+  // lets the publisher go.
+  In(2, Pubs(9) + "PING\r\n");
+  EXPECT_EQ(fx_.out[1].size(), 6 * kMsgBytes);
+  Advance(1299 * kMs);
+  EXPECT_TRUE(fx_.closed.empty());
+  EXPECT_EQ(fx_.out[1].size(), 8 * kMsgBytes);
+  Advance(1 * kMs);
   EXPECT_THAT(fx_.closed, testing::ElementsAre(1));
   EXPECT_EQ(node_->counters().slow_consumers, 1u);
-  EXPECT_TRUE(fx_.paused.empty());
+  EXPECT_EQ(fx_.out[2], "PONG\r\n");
+  EXPECT_EQ(fx_.paused.count(2), 0u);
 }
 
 }  // namespace
