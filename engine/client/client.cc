@@ -22,8 +22,6 @@ using protocol::Next;
 constexpr int64_t kRttMeasurementIntervalNs = 3600'000'000'000;
 // Payloads up to this size are copied behind their MSG line so one Send carries both.
 constexpr size_t kCoalescePayloadBytes = 2048;
-// Input is parsed in slices of about this size (see Consume).
-constexpr size_t kStallSliceBytes = 4096;
 // Bounds of per-connection permission state (nats: maxPermCacheSize, replyPermLimit).
 constexpr size_t kPublishCacheMax = 128;
 constexpr size_t kReplyGrantsMax = 4096;
@@ -390,14 +388,14 @@ void Client::Consume(absl::string_view bytes) {
   consuming_ = true;
   // Parsed in slices that end at a newline, so that a stall stops the read close to the message
   // that met the gate, as the reference's blocking read loop does: line by line while a gate is
-  // open anywhere, else about 4 KiB (at most max_pending/16, so that a gate opening inside a
-  // slice lets little through) at a time. A control line never straddles two slices, and a
-  // payload only when it contains a newline.
+  // open anywhere, else max_pending/16 at a time, so that a gate opening inside a slice lets
+  // little through past the half (with the default 64 MiB, every read is one slice and the parser
+  // sees it whole, as before). A control line never straddles two slices, and a payload only when
+  // it contains a newline.
   const int64_t max_pending = options_.max_pending_bytes;
-  const size_t free_slice_bytes =
-      max_pending > 0
-          ? std::clamp<size_t>(static_cast<size_t>(max_pending / 16), 1, kStallSliceBytes)
-          : std::numeric_limits<size_t>::max();
+  const size_t free_slice_bytes = max_pending > 0
+                                      ? std::max<size_t>(static_cast<size_t>(max_pending / 16), 1)
+                                      : std::numeric_limits<size_t>::max();
   while (!bytes.empty() && !closed_) {
     const size_t target = host_.open_stall_gates() > 0 ? 1 : free_slice_bytes;
     size_t n = bytes.size();
