@@ -6,22 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "engine/io/null_effects.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 
 namespace na::monitor {
 namespace {
 
-class NullEffects final : public io::Effects {
- public:
-  void Send(io::ConnId, absl::string_view) override {}
-  void Close(io::ConnId, io::CloseMode) override {}
-  void ArmTimer(io::TimerId, int64_t) override {}
-  void CancelTimer(io::TimerId) override {}
-  void PauseReading(io::ConnId, int64_t) override {}
-  void ResumeReading(io::ConnId) override {}
-  void Log(io::LogLevel, absl::string_view) override {}
-};
+using io::NullEffects;
 
 std::vector<std::string> Keys(const rapidjson::Value& object) {
   std::vector<std::string> keys;

@@ -7,6 +7,7 @@
 #include "engine/base/check.h"
 #include "engine/base/limits.h"
 #include "engine/client/timer_id.h"
+#include "engine/io/null_effects.h"
 #include "engine/node/server_id.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
@@ -14,17 +15,7 @@
 namespace na::node {
 namespace {
 
-// A no-op effects sink for accessors used outside Step (never written to in practice).
-class NullEffects final : public io::Effects {
- public:
-  void Send(io::ConnId, absl::string_view) override {}
-  void Close(io::ConnId, io::CloseMode) override {}
-  void ArmTimer(io::TimerId, int64_t) override {}
-  void CancelTimer(io::TimerId) override {}
-  void PauseReading(io::ConnId, int64_t) override {}
-  void ResumeReading(io::ConnId) override {}
-  void Log(io::LogLevel, absl::string_view) override {}
-};
+using io::NullEffects;
 
 NullEffects null_effects;
 

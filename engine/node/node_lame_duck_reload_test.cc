@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "engine/io/testing/recording_effects.h"
 #include "engine/node/node.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -17,26 +18,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// No `override` on purpose: the Effects interface is growing (reading pauses), and these tests
-// only need the calls below; unlisted pure virtuals would fail the build loudly.
-class Recorder final : public io::Effects {
- public:
-  void Send(io::ConnId conn, absl::string_view bytes) {
-    out[conn].append(bytes.data(), bytes.size());
-  }
-  void Close(io::ConnId conn, io::CloseMode mode) { closes[conn] = mode; }
-  void ArmTimer(io::TimerId, int64_t) {}
-  void CancelTimer(io::TimerId) {}
-  void PauseReading(io::ConnId, int64_t) {}
-  void ResumeReading(io::ConnId) {}
-  void Log(io::LogLevel, absl::string_view message) {
-    logs.emplace_back(message.data(), message.size());
-  }
-
-  std::map<io::ConnId, std::string> out;
-  std::map<io::ConnId, io::CloseMode> closes;
-  std::vector<std::string> logs;
-};
+using Recorder = io::RecordingEffects;
 
 class LameDuckReloadTest : public ::testing::Test {
  protected:

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/client/timer_id.h"
+#include "engine/io/testing/recording_effects.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -22,30 +23,7 @@ using ::testing::StartsWith;
 
 constexpr int64_t kSecond = 1'000'000'000;
 
-class RecordingEffects final : public io::Effects {
- public:
-  void Send(io::ConnId conn, absl::string_view bytes) override {
-    out[conn].append(bytes.data(), bytes.size());
-  }
-  void Close(io::ConnId conn, io::CloseMode mode) override { closes[conn] = mode; }
-  void ArmTimer(io::TimerId id, int64_t deadline) override { timers[id] = deadline; }
-  void CancelTimer(io::TimerId id) override { timers.erase(id); }
-  void PauseReading(io::ConnId conn, int64_t deadline) override { paused[conn] = deadline; }
-  void ResumeReading(io::ConnId conn) override {
-    paused.erase(conn);
-    resumed.push_back(conn);
-  }
-  void Log(io::LogLevel level, absl::string_view message) override {
-    logs.push_back(std::string(message));
-  }
-
-  std::map<io::ConnId, std::string> out;
-  std::map<io::ConnId, io::CloseMode> closes;
-  std::map<io::TimerId, int64_t> timers;
-  std::map<io::ConnId, int64_t> paused;  // conn -> pause deadline
-  std::vector<io::ConnId> resumed;
-  std::vector<std::string> logs;
-};
+using io::RecordingEffects;
 
 class NodeTest : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/client/client.h"
 #include "engine/io/io.h"
+#include "engine/io/testing/recording_effects.h"
 #include "engine/node/node.h"
 #include "engine/node/options.h"
 #include "gmock/gmock.h"
@@ -21,28 +22,7 @@ namespace {
 
 constexpr int64_t kMs = 1'000'000;
 
-class Recorder final : public io::Effects {
- public:
-  void Send(io::ConnId conn, absl::string_view bytes) override {
-    out[conn].append(bytes.data(), bytes.size());
-  }
-  void Close(io::ConnId conn, io::CloseMode) override { closed.push_back(conn); }
-  void ArmTimer(io::TimerId id, int64_t deadline) override { timers[id] = deadline; }
-  void CancelTimer(io::TimerId id) override { timers.erase(id); }
-  void PauseReading(io::ConnId conn, int64_t deadline) override { paused[conn] = deadline; }
-  void ResumeReading(io::ConnId conn) override {
-    paused.erase(conn);
-    resumed.push_back(conn);
-  }
-  void Log(io::LogLevel, absl::string_view message) override { logs.emplace_back(message); }
-
-  std::map<io::ConnId, std::string> out;
-  std::vector<io::ConnId> closed;
-  std::map<io::TimerId, int64_t> timers;
-  std::map<io::ConnId, int64_t> paused;  // what the runtime would hold back now
-  std::vector<io::ConnId> resumed;
-  std::vector<std::string> logs;
-};
+using Recorder = io::RecordingEffects;
 
 // "MSG s 1 100\r\n" + 100 bytes + "\r\n".
 constexpr uint64_t kMsgBytes = 115;
