@@ -29,7 +29,7 @@ ENGINE_BANS = [
     (re.compile(r"system_clock|steady_clock|high_resolution_clock|\bclock_gettime\b|\btime\(nullptr\)"), "clocks"),
     (re.compile(r"random_device|\bmt19937|[^_a-zA-Z.>]rand\(|\bsrand\("), "global randomness"),
     (re.compile(r"\bgetenv\(|\bsetenv\("), "the environment"),
-    (re.compile(r"std::cout|std::cerr|[^a-z_]printf\(|\bputs\(|fopen\(|std::ifstream|std::ofstream|std::filesystem"), "printing and files"),
+    (re.compile(r"std::cout|std::cerr|printf\(|\bf?puts\(|fopen\(|std::ifstream|std::ofstream|std::filesystem"), "printing and files"),
     (re.compile(r"<sys/socket\.h>|<sys/epoll\.h>|<netinet/|<arpa/inet\.h>|<unistd\.h>"), "sockets and syscalls"),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')
